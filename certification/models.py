@@ -1,0 +1,323 @@
+"""Certification bodies, their UKAS accreditation, certifications and their history.
+
+History is append-only: a certification's status changes only through
+`certification.services.move_certification`, which writes a CertificationEvent; events are
+never changed or deleted (the model refuses, and on PostgreSQL a trigger refuses too).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from providers.models import Curriculum, TrainingProvider
+from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
+
+from .querysets import AppendOnlyQuerySet, CertificationQuerySet
+from .statuses import (
+    CURRENT_STATUSES,
+    STATUSES_WITH_CERTIFICATE,
+    AccreditationStatus,
+    Status,
+    allowed_moves_condition,
+)
+
+
+class CertificationBody(models.Model):
+    """An organisation that certifies training against the standards, accredited by UKAS."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=220, unique=True)
+    ukas_number = models.CharField(
+        "UKAS accreditation number", max_length=20, unique=True, null=True, blank=True
+    )
+    accreditation_standard = models.CharField(max_length=60, default="ISO/IEC 17065:2012")
+    schedule_url = models.URLField("UKAS schedule of accreditation", blank=True)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    last_verified_on = models.DateField(
+        null=True, blank=True, help_text="When the accreditation was last checked with UKAS."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "certification bodies"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(ukas_number=""),
+                name="body_ukas_number_not_blank",
+                violation_error_message="Leave the UKAS number empty rather than blank.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("certification:body_detail", args=[self.slug])
+
+    def accreditation_on(self, on):
+        """The AccreditationChange in force on `on`, or None (uses prefetched changes)."""
+        in_force = None
+        for change in sorted(
+            self.accreditation_changes.all(), key=lambda c: (c.effective_date, c.pk)
+        ):
+            if change.effective_date <= on:
+                in_force = change
+        return in_force
+
+    def accreditation_status_on(self, on):
+        change = self.accreditation_on(on)
+        return change.status if change else None
+
+    def is_accredited_on(self, on):
+        """UKAS accreditation current on `on`: accredited, and to ISO/IEC 17065."""
+        return (
+            self.accreditation_status_on(on) == AccreditationStatus.ACCREDITED
+            and "17065" in self.accreditation_standard
+        )
+
+
+class AccreditationChange(models.Model):
+    """A dated change of a body's UKAS accreditation status. Append-only."""
+
+    body = models.ForeignKey(
+        CertificationBody, on_delete=models.PROTECT, related_name="accreditation_changes"
+    )
+    status = models.CharField(max_length=20, choices=AccreditationStatus.choices)
+    effective_date = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "effective_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AccreditationStatus.values),
+                name="accreditation_change_status_valid",
+                violation_error_message="Unknown accreditation status.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body}: {self.get_status_display()} from {self.effective_date}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("Accreditation changes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Accreditation changes are append-only.")
+
+
+class Certification(models.Model):
+    """A provider's certification by one body: its current state, mirrored from its events.
+
+    `status`, `certificate_number`, `certified_on` and `valid_until` are written only by the
+    service functions in `certification.services`, together with the event that explains them.
+    """
+
+    class Role(models.TextChoices):
+        CERTIFIED_SERVICE = "certified_service", "Certified training service"
+        AFFILIATE = "affiliate", "Affiliate"
+
+    provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, related_name="certifications"
+    )
+    body = models.ForeignKey(
+        CertificationBody, on_delete=models.PROTECT, related_name="certifications"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CERTIFIED_SERVICE)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliates",
+        help_text="For an affiliate: the certification of the provider whose curriculum it uses.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, editable=False)
+    certificate_number = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, editable=False
+    )
+    standards_edition = models.ForeignKey(
+        StandardsEdition, on_delete=models.PROTECT, related_name="certifications"
+    )
+    registered_on = models.DateField(help_text="When the application was registered.")
+    certified_on = models.DateField(null=True, blank=True, editable=False)
+    valid_until = models.DateField(null=True, blank=True, editable=False)
+    populations = models.ManyToManyField(Population, blank=True, related_name="certifications")
+    settings = models.ManyToManyField(Setting, blank=True, related_name="certifications")
+    regions = models.ManyToManyField(Region, blank=True, related_name="certifications")
+    curricula = models.ManyToManyField(Curriculum, blank=True, related_name="certifications")
+    specialist_content = models.ManyToManyField(
+        SpecialistContent, blank=True, related_name="certifications"
+    )
+    is_archived = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save; stale edits are refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        m2m_fields=[populations, settings, regions, curricula, specialist_content]
+    )
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider__name", "body__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="certification_status_valid",
+                violation_error_message="Unknown certification status.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=STATUSES_WITH_CERTIFICATE)
+                | (
+                    Q(certificate_number__isnull=False)
+                    & ~Q(certificate_number="")
+                    & Q(certified_on__isnull=False)
+                    & Q(valid_until__isnull=False)
+                ),
+                name="certification_certified_has_certificate",
+                violation_error_message=(
+                    "A certified or suspended certification needs a certificate number, "
+                    "a certified-on date and a valid-until date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(certified_on__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=F("certified_on")),
+                name="certification_valid_until_after_certified_on",
+                violation_error_message="The valid-until date must be after the certified-on date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(certificate_number=""),
+                name="certification_number_not_blank",
+                violation_error_message="Leave the certificate number empty rather than blank.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="affiliate") & Q(parent__isnull=False))
+                | (~Q(role="affiliate") & Q(parent__isnull=True)),
+                name="certification_affiliate_has_parent",
+                violation_error_message=(
+                    "An affiliate certification names its parent certification; "
+                    "other certifications do not."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "body"],
+                condition=Q(status__in=CURRENT_STATUSES),
+                name="certification_one_current_per_provider_and_body",
+                violation_error_message=(
+                    "This provider already has a current certification with this body."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="certification_status_idx"),
+            models.Index(fields=["valid_until"], name="certification_valid_until_idx"),
+        ]
+
+    def __str__(self):
+        number = self.certificate_number or "no certificate yet"
+        return f"{self.provider} — {self.body} ({number})"
+
+    def get_absolute_url(self):
+        return self.provider.get_absolute_url()
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(
+            "Certifications are archived or withdrawn, never deleted.", {self}
+        )
+
+    def event_on(self, on):
+        """The last event in force on `on` (uses prefetched events), or None."""
+        in_force = None
+        for event in self.ordered_events():
+            if event.effective_date <= on:
+                in_force = event
+        return in_force
+
+    def ordered_events(self):
+        return sorted(self.events.all(), key=lambda e: (e.effective_date, e.recorded_at, e.pk))
+
+    def verdict(self, on):
+        """Is this certification valid on `on`? The one answer; see certification.verdicts."""
+        from .verdicts import certification_verdict
+
+        return certification_verdict(self, on)
+
+
+class CertificationEvent(models.Model):
+    """One status move of a certification. Append-only: never changed, never deleted.
+
+    It keeps the certificate number and dates in force after the move, so that the verdict
+    on any past date can be worked out even after a renewal changed them.
+    """
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="events"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, null=True, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    effective_date = models.DateField()
+    reason = models.TextField()
+    certificate_number = models.CharField(max_length=40, null=True, blank=True)
+    certified_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when recorded by the system (for example the expiry job).",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "effective_date", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=allowed_moves_condition(),
+                name="certification_event_allowed_move",
+                violation_error_message="This status move is not allowed.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="certification_event_has_reason",
+                violation_error_message="Every status move needs a reason.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-effective_date", "-recorded_at"], name="event_feed_idx"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.certification}: {self.from_status or 'new'} → {self.to_status} "
+            f"on {self.effective_date}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("Certification events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Certification events are append-only.")

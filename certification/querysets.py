@@ -1,0 +1,49 @@
+"""Querysets for certification records."""
+
+from django.db import models
+from django.db.models import Prefetch
+
+from .statuses import CURRENT_STATUSES
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes: history rows are written once and kept."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model.__name__} records are append-only.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model.__name__} records are append-only.")
+
+    # The admin's "delete selected" and cascades go through _raw_delete.
+    def _raw_delete(self, using):
+        raise PermissionError(f"{self.model.__name__} records are append-only.")
+
+
+class CertificationQuerySet(models.QuerySet):
+    def current(self):
+        """Certifications still in play for their provider and body (not expired/withdrawn)."""
+        return self.filter(status__in=CURRENT_STATUSES)
+
+    def for_body(self, body):
+        return self.filter(body=body)
+
+    def with_verdict_data(self):
+        """Everything `Certification.verdict()` reads, in a fixed number of queries."""
+        from .models import AccreditationChange, CertificationEvent
+
+        changes = Prefetch(
+            "body__accreditation_changes", queryset=AccreditationChange.objects.order_by()
+        )
+        events = Prefetch("events", queryset=CertificationEvent.objects.order_by())
+        return self.select_related(
+            "body", "provider", "parent__body", "parent__provider"
+        ).prefetch_related(
+            events,
+            changes,
+            Prefetch("parent__events", queryset=CertificationEvent.objects.order_by()),
+            Prefetch(
+                "parent__body__accreditation_changes",
+                queryset=AccreditationChange.objects.order_by(),
+            ),
+        )

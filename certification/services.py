@@ -1,0 +1,256 @@
+"""The only places that change a certification's status or a body's accreditation.
+
+Each is atomic: the new state and the event that explains it are written together, or not at
+all. Callers pass who is acting and why; the history can then always answer "who and why".
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import AccreditationChange, Certification, CertificationEvent
+from .statuses import ALLOWED_MOVES, Status, is_allowed_move
+
+
+class StaleCertificationError(ValidationError):
+    """The certification changed since the caller read it (optimistic locking)."""
+
+
+def normalise_certificate_number(number):
+    """Certificate numbers compare without case or spaces: ' rrn-0001 ' is 'RRN-0001'."""
+    if number is None:
+        return None
+    return "".join(str(number).split()).upper() or None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The certificate number and dates that a move to `certified` sets."""
+
+    number: str
+    certified_on: date
+    valid_until: date
+
+
+def _check_certificate(certificate, effective_date):
+    if certificate is None:
+        raise ValidationError("Certifying needs a certificate number and dates.")
+    errors = {}
+    if not normalise_certificate_number(certificate.number):
+        errors["certificate_number"] = "Enter the certificate number."
+    if certificate.certified_on is None:
+        errors["certified_on"] = "Enter the date the certificate starts."
+    if certificate.valid_until is None:
+        errors["valid_until"] = "Enter the date the certificate ends."
+    if not errors and certificate.valid_until <= certificate.certified_on:
+        errors["valid_until"] = "The certificate must end after it starts."
+    if not errors and certificate.certified_on > effective_date:
+        errors["certified_on"] = "The certificate cannot start after the move takes effect."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_effective_date(effective_date, last_event, today):
+    if effective_date > today:
+        raise ValidationError({"effective_date": "The effective date cannot be in the future."})
+    if last_event is not None and effective_date < last_event.effective_date:
+        raise ValidationError(
+            {
+                "effective_date": "The effective date cannot be before the last recorded change "
+                f"({last_event.effective_date:%d/%m/%Y})."
+            }
+        )
+
+
+def _check_reason(reason):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter the reason for this change."})
+
+
+@transaction.atomic
+def register_certification(
+    *,
+    provider,
+    body,
+    standards_edition,
+    status=Status.WORKING_TOWARDS,
+    effective_date,
+    reason,
+    recorded_by=None,
+    certificate=None,
+    role=Certification.Role.CERTIFIED_SERVICE,
+    parent=None,
+    registered_on=None,
+    today=None,
+):
+    """Put a provider's certification on the register, with its first event."""
+    today = today or timezone.localdate()
+    if not is_allowed_move(None, status):
+        raise ValidationError(
+            {"status": "A new certification starts working towards or certified."}
+        )
+    _check_reason(reason)
+    _check_effective_date(effective_date, None, today)
+    number = certified_on = valid_until = None
+    if status == Status.CERTIFIED:
+        _check_certificate(certificate, effective_date)
+        number = normalise_certificate_number(certificate.number)
+        certified_on, valid_until = certificate.certified_on, certificate.valid_until
+    certification = Certification(
+        provider=provider,
+        body=body,
+        standards_edition=standards_edition,
+        role=role,
+        parent=parent,
+        status=status,
+        certificate_number=number,
+        certified_on=certified_on,
+        valid_until=valid_until,
+        registered_on=registered_on or effective_date,
+    )
+    certification.full_clean(exclude=["status", "certificate_number", "version"])
+    certification.save()
+    CertificationEvent.objects.create(
+        certification=certification,
+        from_status=None,
+        to_status=status,
+        effective_date=effective_date,
+        reason=reason.strip(),
+        certificate_number=number,
+        certified_on=certified_on,
+        valid_until=valid_until,
+        recorded_by=recorded_by,
+    )
+    return certification
+
+
+@transaction.atomic
+def move_certification(
+    certification,
+    to_status,
+    *,
+    effective_date,
+    reason,
+    recorded_by=None,
+    certificate=None,
+    expected_version=None,
+    today=None,
+):
+    """Move a certification to `to_status`, writing the event that records who, when and why.
+
+    `expected_version` is the version the caller's form was built from: if someone else saved
+    the certification since, the move is refused rather than silently overwriting theirs.
+    """
+    today = today or timezone.localdate()
+    locked = Certification.objects.select_for_update().get(pk=certification.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCertificationError(stale_message(locked))
+    if not is_allowed_move(locked.status, to_status):
+        allowed = ", ".join(sorted(Status(s).label for s in ALLOWED_MOVES[locked.status]))
+        raise ValidationError(
+            {
+                "to_status": f"A certification that is {Status(locked.status).label.lower()} "
+                f"cannot move to {Status(to_status).label.lower()}. Allowed: {allowed}."
+            }
+        )
+    _check_reason(reason)
+    last_event = locked.events.order_by("-effective_date", "-recorded_at", "-pk").first()
+    _check_effective_date(effective_date, last_event, today)
+
+    if to_status == Status.CERTIFIED:
+        _check_certificate(certificate, effective_date)
+        locked.certificate_number = normalise_certificate_number(certificate.number)
+        locked.certified_on = certificate.certified_on
+        locked.valid_until = certificate.valid_until
+    elif to_status == Status.WORKING_TOWARDS:
+        # Re-applying starts a new cycle: the old certificate no longer stands.
+        locked.certificate_number = locked.certified_on = locked.valid_until = None
+    if (
+        locked.certificate_number
+        and Certification.objects.filter(certificate_number=locked.certificate_number)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"certificate_number": "Another certification already has this certificate number."}
+        )
+    from_status = locked.status
+    # The version check is in the UPDATE itself, so it holds even where SELECT ... FOR UPDATE
+    # does not lock (SQLite): of two concurrent moves, only one finds its version.
+    claimed = Certification.objects.filter(pk=locked.pk, version=locked.version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StaleCertificationError(stale_message(locked))
+    locked.version += 1
+    locked.status = to_status
+    locked.save()
+    CertificationEvent.objects.create(
+        certification=locked,
+        from_status=from_status,
+        to_status=to_status,
+        effective_date=effective_date,
+        reason=reason.strip(),
+        certificate_number=locked.certificate_number,
+        certified_on=locked.certified_on,
+        valid_until=locked.valid_until,
+        recorded_by=recorded_by,
+    )
+    # Keep the caller's object in step with what was saved.
+    for name in ("status", "certificate_number", "certified_on", "valid_until", "version"):
+        setattr(certification, name, getattr(locked, name))
+    return locked
+
+
+def stale_message(current):
+    """The message for an edit refused because the record changed since it was opened."""
+    latest = current.history.order_by("-history_date").select_related("history_user").first()
+    who = latest.history_user if latest and latest.history_user else "someone else"
+    when = timezone.localtime(latest.history_date) if latest else current.updated_at
+    return (
+        f"This certification was changed by {who} at {when:%H:%M on %d/%m/%Y} since you "
+        "opened it. Review the current record and try again."
+    )
+
+
+@transaction.atomic
+def record_accreditation_change(body, status, *, effective_date, note="", recorded_by=None):
+    """Record a dated change of a body's UKAS accreditation status."""
+    return AccreditationChange.objects.create(
+        body=body,
+        status=status,
+        effective_date=effective_date,
+        note=note,
+        recorded_by=recorded_by,
+    )
+
+
+def expire_due_certifications(*, today=None):
+    """Move every certification past its end date to expired. Safe to repeat: returns the
+    certifications moved this time (none the second time)."""
+    today = today or timezone.localdate()
+    due = Certification.objects.filter(
+        status__in=[Status.CERTIFIED, Status.SUSPENDED], valid_until__lt=today
+    ).order_by("pk")
+    moved = []
+    for certification in due:
+        with transaction.atomic():
+            moved.append(
+                move_certification(
+                    certification,
+                    Status.EXPIRED,
+                    effective_date=max(
+                        certification.valid_until + timedelta(days=1),
+                        certification.events.order_by("-effective_date")
+                        .values_list("effective_date", flat=True)
+                        .first(),
+                    ),
+                    reason="Reached its end date without renewal.",
+                    today=today,
+                )
+            )
+    return moved

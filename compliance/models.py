@@ -1,0 +1,288 @@
+"""Service providers, commissioners, contracts, training arrangements, checks and alerts."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from certification.models import Certification
+from providers.models import TrainingProvider
+from standards.models import Population, Region, Setting, SpecialistContent
+
+
+class ServiceProvider(models.Model):
+    """A care home, hospital, school or other service whose staff receive training."""
+
+    class Sector(models.TextChoices):
+        HEALTH = "health", "Health"
+        SOCIAL_CARE = "social_care", "Adult social care"
+        EDUCATION = "education", "Education"
+        CHILDRENS_SERVICES = "childrens_services", "Children's services"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    cqc_location_id = models.CharField(
+        "CQC location ID", max_length=20, unique=True, null=True, blank=True
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="service_providers")
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    populations = models.ManyToManyField(
+        Population, blank=True, help_text="Who the service supports."
+    )
+    settings = models.ManyToManyField(Setting, blank=True, help_text="Where it supports them.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(cqc_location_id=""),
+                name="service_provider_cqc_id_not_blank",
+                violation_error_message="Leave the CQC location ID empty rather than blank.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("compliance:service_provider", args=[self.slug])
+
+
+class Commissioner(models.Model):
+    """A local authority or NHS commissioner that contracts with service providers."""
+
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        NHS_COMMISSIONER = "nhs_commissioner", "NHS commissioner"
+        OTHER = "other", "Other commissioner"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="commissioners"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("compliance:commissioner", args=[self.slug])
+
+
+class ContractQuerySet(models.QuerySet):
+    def current_on(self, on: date):
+        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+class Contract(models.Model):
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, related_name="contracts"
+    )
+    service_provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, related_name="contracts"
+    )
+    reference = models.CharField(max_length=60)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    requires_certified_training = models.BooleanField(
+        default=True,
+        help_text="Training that includes restrictive practices must be certified by a "
+        "UKAS-accredited body as complying with the RRN Training Standards.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commissioner", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commissioner", "reference"],
+                name="contract_unique_reference",
+                violation_error_message=(
+                    "This commissioner already has a contract with this reference."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="contract_ends_after_start",
+                violation_error_message="A contract cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.service_provider}"
+
+
+class TrainingArrangementQuerySet(models.QuerySet):
+    def current_on(self, on: date):
+        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+class TrainingArrangement(models.Model):
+    """A service provider uses a training provider for restrictive-practice training."""
+
+    class Route(models.TextChoices):
+        BOUGHT_IN = "bought_in", "Bought-in training from a certified provider"
+        AFFILIATE = "affiliate", "Affiliate of a certified provider"
+        IN_HOUSE = "in_house", "In-house training, certified"
+
+    service_provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, related_name="training_arrangements"
+    )
+    training_provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, related_name="training_arrangements"
+    )
+    route = models.CharField(max_length=20, choices=Route.choices)
+    specialist_content = models.ManyToManyField(
+        SpecialistContent,
+        blank=True,
+        help_text="What the training bought includes, for example physical restraint.",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingArrangementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service_provider", "training_provider__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="arrangement_ends_after_start",
+                violation_error_message="An arrangement cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["service_provider", "training_provider"],
+                condition=Q(ends_on__isnull=True),
+                name="arrangement_one_open_per_provider",
+                violation_error_message=(
+                    "This service already has an open arrangement with this training provider."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_provider} uses {self.training_provider}"
+
+    def is_current_on(self, on: date):
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class ComplianceCheck(models.Model):
+    """A record that someone checked a training arrangement, with a snapshot of what they saw.
+
+    The snapshot fields copy what the register said at the time and are never updated after,
+    even if the certification changes: they are the evidence of what was checked.
+    """
+
+    class Outcome(models.TextChoices):
+        COMPLIANT = "compliant", "Compliant"
+        ACTION_NEEDED = "action_needed", "Action needed"
+        NOT_COMPLIANT = "not_compliant", "Not compliant"
+
+    arrangement = models.ForeignKey(
+        TrainingArrangement, on_delete=models.PROTECT, related_name="checks"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="compliance_checks"
+    )
+    checked_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    # Snapshot of the register on `checked_on`.
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seen_status = models.CharField(max_length=120, blank=True)
+    seen_certificate_number = models.CharField(max_length=40, blank=True)
+    seen_body_name = models.CharField(max_length=200, blank=True)
+    seen_ukas_number = models.CharField(max_length=20, blank=True)
+    seen_valid_until = models.DateField(null=True, blank=True)
+    # What the checker found.
+    scope_covers_populations = models.BooleanField()
+    scope_covers_settings = models.BooleanField()
+    scope_covers_content = models.BooleanField()
+    evidence = models.TextField(help_text="What you saw: for example the certificate copy.")
+    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    notes = models.TextField(blank=True)
+    next_review_due = models.DateField()
+    training_needs_analysis_on = models.DateField(null=True, blank=True)
+    training_needs_analysis_authorised_by = models.CharField(max_length=200, blank=True)
+    restraint_reduction_plan = models.BooleanField(null=True, blank=True)
+    immediate_life_support_cover = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_due__gt=F("checked_on")),
+                name="check_review_after_check",
+                violation_error_message="The next review must be after the check.",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["compliant", "action_needed", "not_compliant"]),
+                name="check_outcome_valid",
+                violation_error_message="Unknown outcome.",
+            ),
+        ]
+        indexes = [models.Index(fields=["arrangement", "-checked_on"], name="check_latest_idx")]
+
+    def __str__(self):
+        return f"Check of {self.arrangement} on {self.checked_on}"
+
+
+class Alert(models.Model):
+    """A notice to one person that something their organisation relies on changed.
+
+    `key` names the thing alerted about (for example an event, or a certificate nearing its end
+    at 90 days); one alert per key and recipient, so a job that runs twice sends nothing twice.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS_CHANGE = "status_change", "Status changed"
+        ENDS_IN_90_DAYS = "ends_in_90_days", "Certificate ends within 90 days"
+        ENDS_IN_30_DAYS = "ends_in_30_days", "Certificate ends within 30 days"
+        ACCREDITATION_CHANGE = "accreditation_change", "Certification body's accreditation changed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service_provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    subject = models.CharField(max_length=200)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                name="alert_once_per_recipient_and_key",
+                violation_error_message="This alert was already created for this person.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"

@@ -1,0 +1,136 @@
+"""Does a service provider's training comply? Rules: ../shared/domain/verdicts.md.
+
+Built on `certification.verdicts` (the provider headline); adds the service's own side: its
+populations and settings, the content it bought, and its compliance checks.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import IntEnum
+
+from certification.verdicts import Headline, ProviderHeadline, long_date
+
+CHECK_VALID_FOR = timedelta(days=365)
+
+
+class ComplianceState(IntEnum):
+    """Worse is larger, so the state of several reasons is their max()."""
+
+    COMPLIANT = 0
+    ACTION_NEEDED = 1
+    NOT_COMPLIANT = 2
+
+    @property
+    def label(self):
+        return {0: "Compliant", 1: "Action needed", 2: "Not compliant"}[self.value]
+
+    @property
+    def colour(self):
+        return {0: "green", 1: "yellow", 2: "red"}[self.value]
+
+
+@dataclass(frozen=True)
+class Reason:
+    state: ComplianceState
+    text: str
+
+
+@dataclass(frozen=True)
+class ArrangementVerdict:
+    arrangement: object
+    on: date
+    headline: ProviderHeadline
+    reasons: list[Reason] = field(default_factory=list)
+    last_check: object = None
+
+    @property
+    def state(self):
+        return max((r.state for r in self.reasons), default=ComplianceState.COMPLIANT)
+
+
+def _missing_scope(terms_needed, terms_covered):
+    covered = {t.pk for t in terms_covered}
+    return [t for t in terms_needed if t.pk not in covered]
+
+
+def _headline_reasons(headline: ProviderHeadline):
+    not_ok, action = ComplianceState.NOT_COMPLIANT, ComplianceState.ACTION_NEEDED
+    kind, since = headline.kind, headline.since
+    if kind == Headline.CERTIFIED_NOT_VALID:
+        if not headline.verdict.body_accredited:
+            return [Reason(not_ok, "certification body not UKAS-accredited")]
+        return [Reason(not_ok, "parent certification not valid")]
+    if kind == Headline.SUSPENDED:
+        return [Reason(not_ok, f"certification suspended on {long_date(since)}")]
+    if kind == Headline.WORKING_TOWARDS:
+        return [Reason(action, f"working towards certification since {long_date(since)}")]
+    if kind == Headline.EXPIRED:
+        return [Reason(not_ok, f"certification expired on {long_date(since)}")]
+    if kind == Headline.WITHDRAWN:
+        return [Reason(not_ok, f"certification withdrawn on {long_date(since)}")]
+    if kind == Headline.NOT_ON_REGISTER:
+        return [Reason(not_ok, "no certification on the register")]
+    return []
+
+
+def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdict | None:
+    """The state of one training arrangement on `on`, or None when it is not current then.
+
+    Reads prefetched relations: the training provider's certifications (with verdict data),
+    the service's populations and settings, the arrangement's content and its checks (or the
+    `checks` given).
+    """
+    if not arrangement.is_current_on(on):
+        return None
+    headline = arrangement.training_provider.headline(on)
+    reasons = _headline_reasons(headline)
+    checks = arrangement.checks.all() if checks is None else checks
+    past_checks = [c for c in checks if c.checked_on <= on]
+    last_check = max(past_checks, key=lambda c: (c.checked_on, c.recorded_at), default=None)
+    if headline.is_valid:
+        action = ComplianceState.ACTION_NEEDED
+        verdict = headline.verdict
+        if verdict.ends_soon:
+            reasons.append(Reason(action, f"certificate ends on {long_date(verdict.valid_until)}"))
+        certification = verdict.certification
+        service = arrangement.service_provider
+        for term in _missing_scope(service.populations.all(), certification.populations.all()):
+            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}"))
+        for term in _missing_scope(service.settings.all(), certification.settings.all()):
+            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}"))
+        for term in _missing_scope(
+            arrangement.specialist_content.all(), certification.specialist_content.all()
+        ):
+            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}"))
+        if last_check is None or last_check.checked_on < on - CHECK_VALID_FOR:
+            reasons.append(Reason(action, "compliance check overdue"))
+        elif last_check.outcome != "compliant":
+            reasons.append(
+                Reason(action, f"last compliance check: {last_check.get_outcome_display().lower()}")
+            )
+    return ArrangementVerdict(arrangement, on, headline, reasons, last_check)
+
+
+@dataclass(frozen=True)
+class ServiceVerdict:
+    """A commissioned service's state: the worst of its current arrangements."""
+
+    service_provider: object
+    on: date
+    arrangements: list[ArrangementVerdict]
+
+    @property
+    def reasons(self):
+        if not self.arrangements:
+            return [Reason(ComplianceState.NOT_COMPLIANT, "no training arrangement recorded")]
+        return [r for a in self.arrangements for r in a.reasons]
+
+    @property
+    def state(self):
+        return max((r.state for r in self.reasons), default=ComplianceState.COMPLIANT)
+
+
+def service_verdict(service_provider, on: date) -> ServiceVerdict:
+    """Reads prefetched `training_arrangements` with their providers' verdict data."""
+    verdicts = [arrangement_verdict(a, on) for a in service_provider.training_arrangements.all()]
+    return ServiceVerdict(service_provider, on, [v for v in verdicts if v is not None])

@@ -1,0 +1,9 @@
+"""The URL map: see DESIGN.md § URL map (public contract: keep these paths)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pages.urls")),
+    path("admin/", admin.site.urls),
+]

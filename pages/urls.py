@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pages"
+
+urlpatterns = [
+    path("", views.StartPageView.as_view(), name="start"),
+    path("healthz", views.healthz, name="healthz"),
+]

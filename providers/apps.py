@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ProvidersConfig(AppConfig):
+    """Training providers, their curricula, and the public register pages."""
+
+    name = "providers"
+    verbose_name = "Training providers"

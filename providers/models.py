@@ -1,0 +1,97 @@
+"""Training providers (the organisations that deliver restrictive-practice training)."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from standards.models import Population, Region, Setting, SpecialistContent
+
+
+class TrainingProviderQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_archived=False)
+
+
+class TrainingProvider(models.Model):
+    class Kind(models.TextChoices):
+        COMMERCIAL = "commercial", "Commercial training provider"
+        IN_HOUSE = "in_house", "In-house training team"
+        CONSORTIUM = "consortium", "Consortium"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    registration_number = models.CharField(
+        "Companies House or charity number", max_length=20, blank=True
+    )
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="training_providers")
+    regions_served = models.ManyToManyField(Region, blank=True, related_name="+")
+    description = models.TextField(blank=True)
+    is_archived = models.BooleanField(
+        default=False, help_text="Archived providers leave the register but keep their history."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[regions_served])
+    objects = TrainingProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["town"], name="provider_town_idx"),
+            models.Index(fields=["postcode"], name="provider_postcode_idx"),
+            models.Index(fields=["kind"], name="provider_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("providers:detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(
+            "Training providers are archived, never deleted: their history must be kept.", {self}
+        )
+
+    def headline(self, on):
+        """The provider's verdict on `on`, from its (prefetched) certifications."""
+        from certification.verdicts import provider_headline
+
+        return provider_headline(self, on)
+
+
+class Curriculum(models.Model):
+    """A named course or programme that a provider delivers."""
+
+    provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, related_name="curricula"
+    )
+    name = models.CharField(max_length=200)
+    populations = models.ManyToManyField(Population, blank=True)
+    settings = models.ManyToManyField(Setting, blank=True)
+    specialist_content = models.ManyToManyField(SpecialistContent, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[populations, settings, specialist_content])
+
+    class Meta:
+        ordering = ["provider", "name"]
+        verbose_name_plural = "curricula"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name"],
+                name="curriculum_unique_name_per_provider",
+                violation_error_message="This provider already has a curriculum with this name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
