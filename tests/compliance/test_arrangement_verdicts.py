@@ -119,9 +119,7 @@ def test_working_towards_needs_action():
     arrangement, _ = _arrangement(status=Status.WORKING_TOWARDS)
     verdict = _verdict(arrangement)
     assert verdict.state == ACTION
-    assert [r.text for r in verdict.reasons] == [
-        "working towards certification since 1 June 2024"
-    ]
+    assert [r.text for r in verdict.reasons] == ["working towards certification since 1 June 2024"]
 
 
 def test_body_not_accredited_is_not_compliant():
