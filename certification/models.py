@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from providers.models import Curriculum, TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
-from .querysets import AppendOnlyQuerySet, CertificationQuerySet
+from .querysets import AppendOnlyQuerySet, CertificationBodyQuerySet, CertificationQuerySet
 from .statuses import (
     CURRENT_STATUSES,
     STATUSES_WITH_CERTIFICATE,
@@ -41,6 +41,7 @@ class CertificationBody(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = CertificationBodyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -3,7 +3,17 @@
 from django.db import models
 from django.db.models import Prefetch
 
+from accounts.querysets import MemberScopedQuerySet
+
 from .statuses import CURRENT_STATUSES
+
+
+class CertificationBodyQuerySet(MemberScopedQuerySet):
+    """`for_user(user)`: the bodies a user is staff of (all, for a superuser).
+
+    The admin scopes certification body staff with it, e.g.
+    `CertificationBody.objects.for_user(request.user).values_list("pk", flat=True)`.
+    """
 
 
 class AppendOnlyQuerySet(models.QuerySet):

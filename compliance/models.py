@@ -11,6 +11,8 @@ from certification.models import Certification
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent
 
+from .querysets import CommissionerQuerySet, ServiceProviderQuerySet
+
 
 class ServiceProvider(models.Model):
     """A care home, hospital, school or other service whose staff receive training."""
@@ -34,6 +36,8 @@ class ServiceProvider(models.Model):
         Population, blank=True, help_text="Who the service supports."
     )
     settings = models.ManyToManyField(Setting, blank=True, help_text="Where it supports them.")
+
+    objects = ServiceProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +70,8 @@ class Commissioner(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="commissioners"
     )
+
+    objects = CommissionerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

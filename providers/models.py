@@ -4,10 +4,11 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from accounts.querysets import MemberScopedQuerySet
 from standards.models import Population, Region, Setting, SpecialistContent
 
 
-class TrainingProviderQuerySet(models.QuerySet):
+class TrainingProviderQuerySet(MemberScopedQuerySet):
     def active(self):
         return self.filter(is_archived=False)
 

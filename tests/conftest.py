@@ -1,9 +1,55 @@
-"""Shared fixtures."""
+"""Shared fixtures, including the standing actors (as healthchecks.io's owner/outsider):
+a member of service provider A, a member of service provider B, and a site administrator.
+The anonymous actor is pytest-django's `client` without signing in."""
 
 import pytest
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, ServiceProviderFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _no_real_email(settings):
     """Tests send mail to Django's in-memory outbox, never to a real server."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with production strength costs ~0.3s a user; tests don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def service_provider_a(db):
+    return ServiceProviderFactory(name="Organisation A Care Home")
+
+
+@pytest.fixture
+def service_provider_b(db):
+    return ServiceProviderFactory(name="Organisation B Care Home")
+
+
+@pytest.fixture
+def user_a(service_provider_a):
+    """Staff of service provider A."""
+    user = UserFactory(email="alice@example.org", full_name="Alice Able")
+    MembershipFactory(
+        user=user, role=Role.SERVICE_PROVIDER_STAFF, service_provider=service_provider_a
+    )
+    return user
+
+
+@pytest.fixture
+def user_b(service_provider_b):
+    """Staff of service provider B: an outsider to A."""
+    user = UserFactory(email="bob@example.org", full_name="Bob Baker")
+    MembershipFactory(
+        user=user, role=Role.SERVICE_PROVIDER_STAFF, service_provider=service_provider_b
+    )
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)

@@ -223,6 +223,23 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.SERVICE_PROVIDER_STAFF
     service_provider = factory.SubFactory(ServiceProviderFactory)
 
+    @classmethod
+    def of(cls, organisation, user=None, **kwargs):
+        """A membership of any kind of organisation, in the role that kind has."""
+        role, field = ROLE_AND_FIELD_BY_ORGANISATION[type(organisation)]
+        fields = {"service_provider": None, field: organisation}
+        if user is not None:
+            fields["user"] = user
+        return cls(role=role, **fields, **kwargs)
+
+
+ROLE_AND_FIELD_BY_ORGANISATION = {
+    ServiceProvider: (Role.SERVICE_PROVIDER_STAFF, "service_provider"),
+    Commissioner: (Role.COMMISSIONER_STAFF, "commissioner"),
+    CertificationBody: (Role.CERTIFICATION_BODY_STAFF, "certification_body"),
+    TrainingProvider: (Role.TRAINING_PROVIDER_STAFF, "training_provider"),
+}
+
 
 class AlertFactory(DjangoModelFactory):
     class Meta:
