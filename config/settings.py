@@ -75,7 +75,7 @@ TEMPLATES = [
 ]
 
 # Forms render through the project's GOV.UK templates (templates/django/forms/).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "pages.forms.GovukFormRenderer"  # TemplatesSetting + GOV.UK classes
 
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -5,5 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("pages.urls")),
+    path("", include("certification.urls")),
+    path("", include("standards.urls")),
     path("admin/", admin.site.urls),
 ]

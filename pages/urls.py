@@ -6,5 +6,6 @@ app_name = "pages"
 
 urlpatterns = [
     path("", views.StartPageView.as_view(), name="start"),
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
 ]

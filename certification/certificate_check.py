@@ -1,0 +1,124 @@
+"""Checking a certificate number: which certification it belongs to and what it means today.
+
+The answer comes from the one verdict (`Certification.verdict`); this module only finds the
+certification a number belongs to, including numbers that a renewal or re-application has
+since replaced (they stay in the certification's events).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from .models import Certification
+from .services import normalise_certificate_number
+from .verdicts import HEADLINE_COLOURS, Headline, long_date
+
+# The longest number the register stores (Certification.certificate_number max_length).
+MAX_CERTIFICATE_NUMBER_LENGTH = Certification._meta.get_field("certificate_number").max_length
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The answer for one certificate number on one date."""
+
+    number: str
+    on: date
+    certification: Certification | None = None
+    verdict: object = None  # certification.verdicts.CertificationVerdict
+
+    @property
+    def found(self):
+        return self.certification is not None
+
+    @property
+    def is_current_number(self):
+        """False when the number was replaced (renewal) or cleared (re-application)."""
+        return self.found and self.verdict.certificate_number == self.number
+
+    @property
+    def is_valid(self):
+        return self.is_current_number and self.verdict.is_valid
+
+    @property
+    def colour(self):
+        if not self.found:
+            return "grey"
+        if not self.is_current_number:
+            return "grey"
+        return HEADLINE_COLOURS[self.verdict.headline]
+
+    @property
+    def label(self):
+        """The answer in a few words, for the tag."""
+        if not self.found:
+            return "Not on the register"
+        if not self.is_current_number:
+            return "Replaced" if self.verdict.certificate_number else "No longer in force"
+        if self.verdict.headline == Headline.CERTIFIED:
+            return "Valid"
+        if self.verdict.headline == Headline.CERTIFIED_NOT_VALID:
+            return "Not valid"
+        return {
+            Headline.SUSPENDED: "Suspended",
+            Headline.EXPIRED: "Expired",
+            Headline.WITHDRAWN: "Withdrawn",
+            Headline.WORKING_TOWARDS: "Not certified",
+        }.get(self.verdict.headline, "Not valid")
+
+    @property
+    def sentence(self):
+        """The answer in one plain sentence."""
+        if not self.found:
+            return "No certificate with this number is on the register."
+        v = self.verdict
+        provider = self.certification.provider.name
+        body = self.certification.body.name
+        if not self.is_current_number:
+            if v.certificate_number:
+                return (
+                    f"This certificate has been replaced. {provider}'s certification by {body} "
+                    f"now has certificate number {v.certificate_number}."
+                )
+            return (
+                f"This certificate is no longer in force. {provider} is not certified by "
+                f"{body} at the moment."
+            )
+        if v.headline == Headline.CERTIFIED:
+            return (
+                f"This certificate is valid. {provider} is certified by {body} until "
+                f"{long_date(v.valid_until)}."
+            )
+        if v.headline == Headline.CERTIFIED_NOT_VALID:
+            return f"This certificate is not valid at the moment: {v.not_valid_because}."
+        if v.headline == Headline.SUSPENDED:
+            return f"This certificate has been suspended since {long_date(v.since)}."
+        if v.headline == Headline.EXPIRED:
+            return f"This certificate expired on {long_date(v.since)}."
+        if v.headline == Headline.WITHDRAWN:
+            return f"This certificate was withdrawn on {long_date(v.since)}."
+        return "This certificate is not valid."
+
+
+def check_certificate(number, on):
+    """The CertificateCheck for `number` (any case and spacing) on `on`; None for no number."""
+    number = normalise_certificate_number(number)
+    if not number:
+        return None
+    matches = (
+        Certification.objects.with_verdict_data()
+        .prefetch_related("populations", "settings", "regions", "specialist_content", "curricula")
+        .select_related("standards_edition")
+        .filter(Q(certificate_number=number) | Q(events__certificate_number=number))
+        .distinct()
+        .order_by("pk")
+    )
+    # A number belongs to one certification (unique while current; an old number in events
+    # could only clash with another's through bad data): prefer the one holding it now.
+    candidates = list(matches[:5])
+    if not candidates:
+        return CertificateCheck(number=number, on=on)
+    certification = next((c for c in candidates if c.certificate_number == number), candidates[0])
+    return CertificateCheck(
+        number=number, on=on, certification=certification, verdict=certification.verdict(on)
+    )

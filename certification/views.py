@@ -1,0 +1,107 @@
+"""Public certification pages: the certificate check and the certification bodies.
+
+Verdicts come only from `Certification.verdict` (certification.verdicts).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.generic import ListView
+
+from .certificate_check import check_certificate
+from .forms import CertificateCheckForm
+from .models import AccreditationChange, Certification, CertificationBody
+from .statuses import AccreditationStatus
+from .verdicts import ProviderHeadline
+
+CERTIFICATIONS_PER_PAGE = 25
+
+
+def certificate_check(request):
+    """The form; with ?number= the answer, at a URL that is its permalink."""
+    form = CertificateCheckForm(request.GET if "number" in request.GET else None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = check_certificate(form.cleaned_data["number"], timezone.localdate())
+    permalink = None
+    if result is not None:
+        permalink = request.build_absolute_uri(request.path) + "?" + _query(result.number)
+    return render(
+        request,
+        "certification/certificate_check.html",
+        {"form": form, "result": result, "permalink": permalink},
+    )
+
+
+def _query(number):
+    q = QueryDict(mutable=True)
+    q["number"] = number
+    return q.urlencode()
+
+
+class CertificationBodyListView(ListView):
+    template_name = "certification/body_list.html"
+    context_object_name = "bodies"
+
+    def get_queryset(self):
+        return (
+            CertificationBody.objects.annotate(certification_count=Count("certifications"))
+            .prefetch_related(
+                Prefetch("accreditation_changes", queryset=AccreditationChange.objects.order_by())
+            )
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = [_accreditation_today(body, today) for body in context["bodies"]]
+        return context
+
+
+def _accreditation_today(body, today):
+    status = body.accreditation_status_on(today)
+    return {
+        "body": body,
+        "status": status,
+        "status_label": (
+            AccreditationStatus(status).label if status else "UKAS accreditation not recorded"
+        ),
+        "colour": "green" if body.is_accredited_on(today) else ("grey" if not status else "red"),
+        "accredited": body.is_accredited_on(today),
+    }
+
+
+def certification_body_detail(request, slug):
+    body = get_object_or_404(
+        CertificationBody.objects.prefetch_related(
+            Prefetch("accreditation_changes", queryset=AccreditationChange.objects.order_by())
+        ),
+        slug=slug,
+    )
+    today = timezone.localdate()
+    certifications = (
+        Certification.objects.with_verdict_data().filter(body=body).order_by("provider__name", "pk")
+    )
+    page = Paginator(certifications, CERTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # Each certification's own verdict, shown with the same words and colours as a headline.
+    rows = []
+    for certification in page.object_list:
+        verdict = certification.verdict(today)
+        rows.append((certification, ProviderHeadline(verdict.headline, today, verdict)))
+    changes = sorted(
+        body.accreditation_changes.all(), key=lambda c: (c.effective_date, c.pk), reverse=True
+    )
+    return render(
+        request,
+        "certification/body_detail.html",
+        {
+            "body": body,
+            "accreditation": _accreditation_today(body, today),
+            "changes": changes,
+            "page": page,
+            "rows": rows,
+        },
+    )

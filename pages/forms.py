@@ -1,0 +1,64 @@
+"""GOV.UK markup for every Django form, with no per-form template code.
+
+`GovukFormRenderer` is Django's TemplatesSetting renderer (templates/django/forms/ override
+Django's form, field, error and widget templates) with a BoundField that adds the GOV.UK
+class for each kind of widget, and its error modifier when the field has errors.
+"""
+
+from django.forms import widgets
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+# (widget class, GOV.UK class, error modifier or None). The first match wins, so subclasses
+# come before their parents (CheckboxSelectMultiple is a RadioSelect, DateInput an Input).
+_WIDGET_CLASSES = [
+    (widgets.CheckboxSelectMultiple, "govuk-checkboxes__input", None),
+    (widgets.RadioSelect, "govuk-radios__input", None),
+    (widgets.CheckboxInput, "govuk-checkboxes__input", None),
+    (widgets.ClearableFileInput, "govuk-file-upload", "govuk-file-upload--error"),
+    (widgets.FileInput, "govuk-file-upload", "govuk-file-upload--error"),
+    (widgets.Select, "govuk-select", "govuk-select--error"),
+    (widgets.Textarea, "govuk-textarea", "govuk-textarea--error"),
+    (widgets.Input, "govuk-input", "govuk-input--error"),
+]
+
+
+def govuk_widget_class(widget, has_errors):
+    """The GOV.UK classes for `widget`, or "" for widgets styled by their own template."""
+    for widget_class, css_class, error_class in _WIDGET_CLASSES:
+        if isinstance(widget, widget_class):
+            if has_errors and error_class:
+                return f"{css_class} {error_class}"
+            return css_class
+    return ""
+
+
+class GovukBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if not widget.is_hidden:
+            govuk_class = govuk_widget_class(widget, bool(self.errors))
+            existing = attrs.get("class") or widget.attrs.get("class", "")
+            classes = " ".join(c for c in (govuk_class, existing) if c)
+            if classes:
+                attrs["class"] = classes
+        return attrs
+
+    @property
+    def error_anchor(self):
+        """The id the error summary links to: the first input of the field."""
+        if not self.auto_id:
+            return ""
+        if self.use_fieldset:
+            # Radios, checkboxes and multi-part inputs: Django numbers the parts _0, _1, …
+            return f"{self.auto_id}_0"
+        return self.id_for_label or self.auto_id
+
+    @property
+    def is_single_checkbox(self):
+        return isinstance(self.field.widget, widgets.CheckboxInput)
+
+
+class GovukFormRenderer(TemplatesSetting):
+    bound_field_class = GovukBoundField

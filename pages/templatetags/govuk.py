@@ -1,0 +1,64 @@
+"""Template helpers for the GOV.UK layout: the service navigation and the GOV.UK date style.
+
+Display only: no queries, so every page (including the 500 page, which has no request) can
+use them.
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from certification.verdicts import long_date as _long_date
+
+register = template.Library()
+
+# The service navigation: (label, path). Paths are the public URL map (DESIGN.md), so they
+# are written out rather than reversed: a link may point at a page another app adds later.
+SERVICE_NAVIGATION = [
+    ("Register", "/providers/"),
+    ("Check a certificate", "/certificates/check/"),
+    ("Certification bodies", "/certification-bodies/"),
+    ("Standards", "/standards/"),
+]
+
+
+@register.inclusion_tag("includes/service_navigation.html", takes_context=True)
+def service_navigation(context):
+    """The navigation items, the one whose section the page is in marked active."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    items = [
+        {
+            "label": label,
+            "href": href,
+            "current": path == href,
+            "active": path.startswith(href),
+        }
+        for label, href in SERVICE_NAVIGATION
+    ]
+    return {**context.flatten(), "navigation_items": items}
+
+
+@register.filter
+def long_date(value):
+    """3 March 2027 (GOV.UK style). Datetimes are shown in local time; None shows nothing."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    if not isinstance(value, date):
+        return value
+    return _long_date(value)
+
+
+@register.filter
+def page_range_around(paginator, number):
+    """Page numbers for GOV.UK pagination: first, last, and those next to `number`, with
+    None where pages are left out (shown as an ellipsis)."""
+    return [
+        None if n == paginator.ELLIPSIS else n
+        for n in paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+    ]
