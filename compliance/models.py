@@ -1,6 +1,8 @@
 """Service providers, commissioners, contracts, training arrangements, checks and alerts."""
 
+import uuid
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +13,12 @@ from certification.models import Certification
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent
 
-from .querysets import CommissionerQuerySet, ServiceProviderQuerySet
+from .querysets import (
+    CommissionerQuerySet,
+    ComplianceCheckQuerySet,
+    ServiceProviderQuerySet,
+    TrainingArrangementQuerySet,
+)
 
 
 class ServiceProvider(models.Model):
@@ -128,11 +135,6 @@ class Contract(models.Model):
         return f"{self.reference}: {self.service_provider}"
 
 
-class TrainingArrangementQuerySet(models.QuerySet):
-    def current_on(self, on: date):
-        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-
-
 class TrainingArrangement(models.Model):
     """A service provider uses a training provider for restrictive-practice training."""
 
@@ -184,6 +186,13 @@ class TrainingArrangement(models.Model):
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
 
+def evidence_upload_to(instance, filename):
+    """A random name, keeping only a safe extension: uploaded names are never trusted."""
+    suffix = Path(filename).suffix.lower()
+    suffix = suffix if suffix in {".pdf", ".png", ".jpg", ".jpeg"} else ""
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
 class ComplianceCheck(models.Model):
     """A record that someone checked a training arrangement, with a snapshot of what they saw.
 
@@ -218,7 +227,7 @@ class ComplianceCheck(models.Model):
     scope_covers_settings = models.BooleanField()
     scope_covers_content = models.BooleanField()
     evidence = models.TextField(help_text="What you saw: for example the certificate copy.")
-    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    evidence_file = models.FileField(upload_to=evidence_upload_to, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     notes = models.TextField(blank=True)
     next_review_due = models.DateField()
@@ -226,6 +235,17 @@ class ComplianceCheck(models.Model):
     training_needs_analysis_authorised_by = models.CharField(max_length=200, blank=True)
     restraint_reduction_plan = models.BooleanField(null=True, blank=True)
     immediate_life_support_cover = models.BooleanField(null=True, blank=True)
+
+    objects = ComplianceCheckQuerySet.as_manager()
+
+    SNAPSHOT_FIELDS = (
+        "certification_id",
+        "seen_status",
+        "seen_certificate_number",
+        "seen_body_name",
+        "seen_ukas_number",
+        "seen_valid_until",
+    )
 
     class Meta:
         ordering = ["-checked_on", "-recorded_at"]
@@ -245,6 +265,24 @@ class ComplianceCheck(models.Model):
 
     def __str__(self):
         return f"Check of {self.arrangement} on {self.checked_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            stored = (
+                type(self).objects.filter(pk=self.pk).values_list(*self.SNAPSHOT_FIELDS).first()
+            )
+            if stored is not None and stored != tuple(
+                getattr(self, name) for name in self.SNAPSHOT_FIELDS
+            ):
+                raise PermissionError(
+                    "A compliance check's snapshot of the register is never changed."
+                )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "compliance:check_detail", args=[self.arrangement.service_provider.slug, self.pk]
+        )
 
 
 class Alert(models.Model):

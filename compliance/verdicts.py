@@ -31,8 +31,28 @@ class ComplianceState(IntEnum):
 
 @dataclass(frozen=True)
 class Reason:
+    """One reason in words, and its kind (`code`) so pages can count reasons of a kind."""
+
     state: ComplianceState
     text: str
+    code: str = ""
+
+
+# What each reason code is called when reasons are counted ("2 certification suspended").
+REASON_LABELS = {
+    "body_not_accredited": "Certification body not UKAS-accredited",
+    "parent_not_valid": "Parent certification not valid",
+    "suspended": "Certification suspended",
+    "working_towards": "Working towards certification only",
+    "expired": "Certification expired",
+    "withdrawn": "Certification withdrawn",
+    "not_on_register": "No certification on the register",
+    "ends_soon": "Certificate ends within 90 days",
+    "scope": "Scope does not cover the service",
+    "check_overdue": "Compliance check overdue",
+    "check_outcome": "Last compliance check not compliant",
+    "no_arrangement": "No training arrangement recorded",
+}
 
 
 @dataclass(frozen=True)
@@ -58,18 +78,22 @@ def _headline_reasons(headline: ProviderHeadline):
     kind, since = headline.kind, headline.since
     if kind == Headline.CERTIFIED_NOT_VALID:
         if not headline.verdict.body_accredited:
-            return [Reason(not_ok, "certification body not UKAS-accredited")]
-        return [Reason(not_ok, "parent certification not valid")]
+            return [Reason(not_ok, "certification body not UKAS-accredited", "body_not_accredited")]
+        return [Reason(not_ok, "parent certification not valid", "parent_not_valid")]
     if kind == Headline.SUSPENDED:
-        return [Reason(not_ok, f"certification suspended on {long_date(since)}")]
+        return [Reason(not_ok, f"certification suspended on {long_date(since)}", "suspended")]
     if kind == Headline.WORKING_TOWARDS:
-        return [Reason(action, f"working towards certification since {long_date(since)}")]
+        return [
+            Reason(
+                action, f"working towards certification since {long_date(since)}", "working_towards"
+            )
+        ]
     if kind == Headline.EXPIRED:
-        return [Reason(not_ok, f"certification expired on {long_date(since)}")]
+        return [Reason(not_ok, f"certification expired on {long_date(since)}", "expired")]
     if kind == Headline.WITHDRAWN:
-        return [Reason(not_ok, f"certification withdrawn on {long_date(since)}")]
+        return [Reason(not_ok, f"certification withdrawn on {long_date(since)}", "withdrawn")]
     if kind == Headline.NOT_ON_REGISTER:
-        return [Reason(not_ok, "no certification on the register")]
+        return [Reason(not_ok, "no certification on the register", "not_on_register")]
     return []
 
 
@@ -91,22 +115,28 @@ def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdic
         action = ComplianceState.ACTION_NEEDED
         verdict = headline.verdict
         if verdict.ends_soon:
-            reasons.append(Reason(action, f"certificate ends on {long_date(verdict.valid_until)}"))
+            reasons.append(
+                Reason(action, f"certificate ends on {long_date(verdict.valid_until)}", "ends_soon")
+            )
         certification = verdict.certification
         service = arrangement.service_provider
         for term in _missing_scope(service.populations.all(), certification.populations.all()):
-            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}"))
+            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
         for term in _missing_scope(service.settings.all(), certification.settings.all()):
-            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}"))
+            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
         for term in _missing_scope(
             arrangement.specialist_content.all(), certification.specialist_content.all()
         ):
-            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}"))
+            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
         if last_check is None or last_check.checked_on < on - CHECK_VALID_FOR:
-            reasons.append(Reason(action, "compliance check overdue"))
+            reasons.append(Reason(action, "compliance check overdue", "check_overdue"))
         elif last_check.outcome != "compliant":
             reasons.append(
-                Reason(action, f"last compliance check: {last_check.get_outcome_display().lower()}")
+                Reason(
+                    action,
+                    f"last compliance check: {last_check.get_outcome_display().lower()}",
+                    "check_outcome",
+                )
             )
     return ArrangementVerdict(arrangement, on, headline, reasons, last_check)
 
@@ -122,7 +152,13 @@ class ServiceVerdict:
     @property
     def reasons(self):
         if not self.arrangements:
-            return [Reason(ComplianceState.NOT_COMPLIANT, "no training arrangement recorded")]
+            return [
+                Reason(
+                    ComplianceState.NOT_COMPLIANT,
+                    "no training arrangement recorded",
+                    "no_arrangement",
+                )
+            ]
         return [r for a in self.arrangements for r in a.reasons]
 
     @property

@@ -1,0 +1,230 @@
+"""Alerts: telling people when something their organisation relies on changes.
+
+Two halves, so other organisations can reuse the delivery:
+
+- *sources* yield `Notice`s: who should hear about what, for which organisation, under a `key`
+  that names the news (an event, a body's accreditation change, a certificate reaching 90 or
+  30 days before its end). `service_provider_notices` is the source for service providers;
+  a commissioner source plugs into `SOURCES` the same way.
+- `deliver` turns notices into `Alert` rows and emails. The row is unique per recipient and
+  key and is created, in a transaction, before the email is sent: running the job twice sends
+  nothing the second time, and an email that fails to send rolls its row back to try again.
+
+Sources read everything in a fixed number of queries (prefetched verdict data) and decide
+nothing about validity themselves: dates and states come from the one verdict method.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Membership
+from certification.statuses import Status
+from certification.verdicts import long_date
+
+from .models import Alert, Commissioner, ServiceProvider, TrainingArrangement
+
+logger = logging.getLogger(__name__)
+
+ENDS_SOON_STEPS = (
+    (30, Alert.Kind.ENDS_IN_30_DAYS, "ends30"),
+    (90, Alert.Kind.ENDS_IN_90_DAYS, "ends90"),
+)
+
+
+# The dashboard's path (DESIGN.md § URL map, a public contract).
+DASHBOARD_PATH = "/compliance/service-providers/{slug}/"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One piece of news for one person acting for one organisation."""
+
+    recipient: object
+    organisation: object  # a ServiceProvider or a Commissioner
+    kind: str
+    key: str
+    subject: str
+    message: str
+    certification: object = None
+
+
+def _organisation_key(organisation):
+    prefix = "sp" if isinstance(organisation, ServiceProvider) else "co"
+    return f"{prefix}{organisation.pk}"
+
+
+def _news_about_provider(arrangement, today) -> Iterator[tuple[str, str, str, str, object]]:
+    """(kind, key, subject, message, certification) for one arrangement's training provider.
+
+    News counts from when the service started relying on the provider and recorded that here:
+    events and accreditation changes effective on or after the arrangement's start and
+    recorded after the arrangement was.
+    """
+    provider = arrangement.training_provider
+
+    def is_news(effective_date, recorded_at):
+        return effective_date >= arrangement.starts_on and recorded_at >= arrangement.created_at
+
+    bodies = {}
+    for certification in provider.certifications.all():
+        for event in certification.ordered_events():
+            if not is_news(event.effective_date, event.recorded_at):
+                continue
+            to_label = Status(event.to_status).label.lower()
+            yield (
+                Alert.Kind.STATUS_CHANGE,
+                f"event:{event.pk}",
+                f"{provider.name}: certification {to_label}"[:200],
+                f"The certification of {provider.name} by {certification.body.name} "
+                f"(certificate {event.certificate_number or 'not yet issued'}) is "
+                f"{to_label} from {long_date(event.effective_date)}.\n\n"
+                f"Reason recorded: {event.reason}",
+                certification,
+            )
+        for related in (certification, certification.parent):
+            if related is not None and related.status in (
+                Status.CERTIFIED,
+                Status.SUSPENDED,
+                Status.WORKING_TOWARDS,
+            ):
+                bodies.setdefault(related.body_id, (related.body, related))
+    for body, certification in bodies.values():
+        for change in body.accreditation_changes.all():
+            if not is_news(change.effective_date, change.recorded_at):
+                continue
+            yield (
+                Alert.Kind.ACCREDITATION_CHANGE,
+                f"accreditation:{change.pk}",
+                f"{body.name}: {change.get_status_display()}"[:200],
+                f"{body.name}, which certifies {provider.name}, has a change to its UKAS "
+                f"accreditation from {long_date(change.effective_date)}: "
+                f"{change.get_status_display()}.",
+                certification,
+            )
+    headline = provider.headline(today)
+    verdict = headline.verdict
+    if headline.is_valid and verdict.days_left is not None:
+        for days, kind, prefix in ENDS_SOON_STEPS:
+            if verdict.days_left <= days:
+                certification = verdict.certification
+                yield (
+                    kind,
+                    f"{prefix}:{certification.pk}:{verdict.valid_until.isoformat()}",
+                    f"{provider.name}: certificate ends on {long_date(verdict.valid_until)}",
+                    f"The certificate of {provider.name} "
+                    f"({verdict.certificate_number}, {certification.body.name}) ends on "
+                    f"{long_date(verdict.valid_until)}, in {verdict.days_left} days. "
+                    "Check that it is renewed, or plan another certified provider.",
+                    certification,
+                )
+                break  # within 30 days, the 30-day notice replaces the 90-day one
+
+
+def service_provider_notices(today: date) -> Iterator[Notice]:
+    """News for every member of every service provider, about the certifications its current
+    training arrangements rely on."""
+    members = defaultdict(list)
+    for membership in (
+        Membership.objects.of_service_providers()
+        .filter(user__is_active=True)
+        .select_related("user")
+    ):
+        members[membership.service_provider_id].append(membership.user)
+    if not members:
+        return
+    arrangements = (
+        TrainingArrangement.objects.current_on(today)
+        .filter(service_provider_id__in=list(members))
+        .with_verdict_data()
+        .order_by("pk")
+    )
+    for arrangement in arrangements:
+        service = arrangement.service_provider
+        see = f"\n\nSee {service.name}'s dashboard: {DASHBOARD_PATH.format(slug=service.slug)}"
+        for kind, key, subject, message, certification in _news_about_provider(arrangement, today):
+            for user in members[service.pk]:
+                yield Notice(
+                    recipient=user,
+                    organisation=service,
+                    kind=kind,
+                    key=f"{_organisation_key(service)}:{key}",
+                    subject=subject,
+                    message=message + see,
+                    certification=certification,
+                )
+
+
+# Where `send_alerts` looks for news: functions of `today` yielding Notices.
+SOURCES: list[Callable[[date], Iterable[Notice]]] = [service_provider_notices]
+
+
+def _new_alert(notice: Notice) -> Alert:
+    alert = Alert(
+        recipient=notice.recipient,
+        kind=notice.kind,
+        key=notice.key[:100],
+        certification=notice.certification,
+        subject=notice.subject[:200],
+        message=notice.message,
+    )
+    if isinstance(notice.organisation, Commissioner):
+        alert.commissioner = notice.organisation
+    else:
+        alert.service_provider = notice.organisation
+    return alert
+
+
+def deliver(notices: Iterable[Notice]) -> list[Alert]:
+    """Create the alerts not yet created and email those whose recipients want email.
+
+    Returns the alerts created this time. Idempotent: a (recipient, key) pair already
+    alerted is skipped (one query for all of them); a concurrent run loses the race on the
+    unique constraint and skips too.
+    """
+    notices = list({(n.recipient.pk, n.key[:100]): n for n in notices}.values())
+    if not notices:
+        return []
+    recipients = {n.recipient.pk for n in notices}
+    done = set(
+        Alert.objects.filter(
+            recipient_id__in=recipients, key__in={n.key[:100] for n in notices}
+        ).values_list("recipient_id", "key")
+    )
+    created = []
+    for notice in notices:
+        if (notice.recipient.pk, notice.key[:100]) in done:
+            continue
+        try:
+            with transaction.atomic():
+                alert = _new_alert(notice)
+                alert.save()
+                if notice.recipient.email_alerts:
+                    send_mail(
+                        alert.subject,
+                        alert.message,
+                        settings.DEFAULT_FROM_EMAIL,
+                        [notice.recipient.email],
+                    )
+                    alert.emailed_at = timezone.now()
+                    alert.save(update_fields=["emailed_at"])
+        except IntegrityError:
+            continue  # another run created it first
+        created.append(alert)
+    return created
+
+
+def send_due_alerts(today: date | None = None, sources=None) -> list[Alert]:
+    today = today or timezone.localdate()
+    created = []
+    for source in SOURCES if sources is None else sources:
+        created.extend(deliver(source(today)))
+    logger.info("send_alerts: %d new alerts", len(created))
+    return created
