@@ -1,0 +1,110 @@
+"""Security events in the log: every sign-in (and failed or locked-out one), every denied access.
+
+Each line carries an ``event`` name, so alerts can be set on, say, a burst of
+``access_denied`` or ``sign_in_locked_out`` without parsing messages.
+"""
+
+import logging
+
+from django.apps import apps
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+logger = logging.getLogger("rrn.security")
+
+# Statuses that mean "you may not": not signed in, forbidden (access checks, CSRF), too many
+# sign-in attempts (django-axes' lockout).
+DENIED_STATUSES = frozenset({401, 403, 429})
+
+
+def _client(request):
+    if request is None:
+        return {}
+    return {
+        "method": request.method,
+        "path": request.path,
+        "remote_addr": request.META.get("REMOTE_ADDR", ""),
+        "forwarded_for": request.headers.get("X-Forwarded-For", ""),
+    }
+
+
+def _user_id(request):
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def log_sign_in(sender, request, user, **kwargs):
+    logger.info("sign in", extra={"event": "sign_in", "user_id": user.pk, **_client(request)})
+
+
+def log_sign_out(sender, request, user, **kwargs):
+    user_id = user.pk if user is not None else None
+    logger.info("sign out", extra={"event": "sign_out", "user_id": user_id, **_client(request)})
+
+
+def log_failed_sign_in(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password in ``credentials``; the name tried is kept so
+    # that guessing across accounts shows up.
+    username = credentials.get("username") or credentials.get("email") or ""
+    logger.warning(
+        "sign-in failed",
+        extra={"event": "sign_in_failed", "username": username, **_client(request)},
+    )
+
+
+def log_lockout(sender, request, username, ip_address, **kwargs):
+    logger.warning(
+        "sign-in locked out",
+        extra={
+            "event": "sign_in_locked_out",
+            "username": username or "",
+            "ip_address": ip_address or "",
+            **_client(request),
+        },
+    )
+
+
+def connect():
+    user_logged_in.connect(log_sign_in, dispatch_uid="operations.log_sign_in")
+    user_logged_out.connect(log_sign_out, dispatch_uid="operations.log_sign_out")
+    user_login_failed.connect(log_failed_sign_in, dispatch_uid="operations.log_failed_sign_in")
+    if apps.is_installed("axes"):
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(log_lockout, dispatch_uid="operations.log_lockout")
+
+
+class DeniedAccessLogMiddleware:
+    """Logs every response that denies access, whatever refused it.
+
+    A view's access check raising ``PermissionDenied``, a CSRF failure and an axes lockout all
+    reach here as a 403 or 429 response; an access check that hides an object answers 404,
+    logged at a lower level because most 404s are only mistyped addresses.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        status = response.status_code
+        if status in DENIED_STATUSES:
+            logger.warning(
+                "access denied",
+                extra={
+                    "event": "access_denied",
+                    "status": status,
+                    "user_id": _user_id(request),
+                    **_client(request),
+                },
+            )
+        elif status == 404:
+            logger.info(
+                "not found",
+                extra={
+                    "event": "not_found",
+                    "status": status,
+                    "user_id": _user_id(request),
+                    **_client(request),
+                },
+            )
+        return response

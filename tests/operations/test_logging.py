@@ -1,0 +1,159 @@
+"""Structured logs: one JSON object a line, each with its request's id; security events."""
+
+import json
+import logging
+import re
+
+import pytest
+from django.test import Client
+
+from operations.log_format import JsonLogFormatter
+from operations.request_ids import RequestIdLogFilter
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class JsonLines(logging.Handler):
+    """What stdout would receive, with the production formatter and filter."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(JsonLogFormatter())
+        self.addFilter(RequestIdLogFilter())
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+    def events(self, name):
+        entries = [json.loads(line) for line in self.lines]
+        return [entry for entry in entries if entry.get("event") == name]
+
+
+@pytest.fixture
+def security_log():
+    handler = JsonLines()
+    logger = logging.getLogger("rrn.security")
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(previous_level)
+
+
+def test_response_carries_a_new_request_id(client):
+    first = client.get("/")["X-Request-ID"]
+    second = client.get("/")["X-Request-ID"]
+
+    assert re.fullmatch(r"[0-9a-f]{32}", first)
+    assert first != second
+
+
+def test_request_id_from_the_load_balancer_is_kept(client):
+    response = client.get("/", headers={"X-Request-ID": "lb-7f3a.2:9"})
+
+    assert response["X-Request-ID"] == "lb-7f3a.2:9"
+
+
+@pytest.mark.parametrize("unsafe", ["has space", "x" * 129, 'quote"s', "é"])
+def test_unsafe_request_id_is_replaced(client, unsafe):
+    response = client.get("/", headers={"X-Request-ID": unsafe})
+
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+def test_each_log_line_is_one_json_object_with_the_request_id(client, security_log):
+    client.get("/no-such-page/", headers={"X-Request-ID": "req-404"})
+
+    (line,) = security_log.lines
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["request_id"] == "req-404"
+    assert entry["event"] == "not_found"
+    assert entry["level"] == "INFO"
+    assert entry["path"] == "/no-such-page/"
+    assert entry["logger"] == "rrn.security"
+    assert entry["time"].endswith("+00:00")
+
+
+def test_log_line_outside_a_request_has_no_request_id(security_log):
+    logging.getLogger("rrn.security").warning("cron job ran", extra={"event": "cron"})
+
+    assert security_log.events("cron")[0]["request_id"] == "-"
+
+
+def test_csrf_failure_is_logged_as_denied_access(security_log):
+    csrf_checking_client = Client(enforce_csrf_checks=True)
+
+    response = csrf_checking_client.post(
+        "/admin/login/",
+        {"username": "a@example.org", "password": "x"},
+        headers={"X-Request-ID": "req-csrf"},
+    )
+
+    assert response.status_code == 403
+    (denied,) = security_log.events("access_denied")
+    assert denied["status"] == 403
+    assert denied["request_id"] == "req-csrf"
+    assert denied["method"] == "POST"
+
+
+def test_permission_denied_is_logged_with_the_user(client, security_log):
+    user = UserFactory(is_staff=True)  # staff, but with no permission on groups
+    client.force_login(user)
+
+    response = client.get("/admin/auth/group/")
+
+    assert response.status_code == 403
+    (denied,) = security_log.events("access_denied")
+    assert denied["user_id"] == user.pk
+    assert denied["path"] == "/admin/auth/group/"
+
+
+def test_djangos_own_error_log_lines_carry_the_request_id(client):
+    handler = JsonLines()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.get("/no-such-page/", headers={"X-Request-ID": "req-django"})
+    finally:
+        logger.removeHandler(handler)
+
+    (line,) = handler.lines
+    entry = json.loads(line)
+    assert entry["request_id"] == "req-django"
+    assert entry["status_code"] == 404
+    assert entry["request"] == "GET /no-such-page/"
+
+
+def test_sign_in_is_logged(client, security_log):
+    user = UserFactory(is_staff=True)
+
+    client.post("/admin/login/", {"username": user.email, "password": TEST_PASSWORD})
+
+    (signed_in,) = security_log.events("sign_in")
+    assert signed_in["user_id"] == user.pk
+    assert signed_in["path"] == "/admin/login/"
+
+
+def test_failed_sign_in_is_logged_without_the_password(client, security_log):
+    user = UserFactory(is_staff=True)
+
+    client.post("/admin/login/", {"username": user.email, "password": "wrong-password-123"})
+
+    (failed,) = security_log.events("sign_in_failed")
+    assert failed["username"] == user.email
+    assert "wrong-password-123" not in "".join(security_log.lines)
+    assert security_log.events("sign_in") == []
+
+
+def test_sign_out_is_logged(client, security_log):
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+
+    client.post("/admin/logout/")
+
+    (signed_out,) = security_log.events("sign_out")
+    assert signed_out["user_id"] == user.pk
