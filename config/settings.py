@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production is an environment va
 (read with django-environ). Safe by default: with DJANGO_DEBUG off a secret key must be set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "simple_history",
+    "axes",
     "accounts",
     "standards",
     "providers",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +133,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/compliance/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Sign-in: django-axes refuses sign-ins for a locked-out email address and IP address
+# (AxesStandaloneBackend, first), then Django checks the password (ModelBackend).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock out an email address from one IP address after 5 failed sign-ins, for 15 minutes
+# (the page answers 429 Too Many Requests). Unlock early with
+# `manage.py axes_reset_ip_username <ip> <email>` or by deleting the access attempt in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's (and the admin's) email field
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"  # emails are case-insensitive
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+
+# Sessions end after 8 hours without a request (each request restarts the clock).
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# A password reset link works for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # The service's name, shown in the header and page titles.
 SERVICE_NAME = "RRN Training Register"

@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("", include("certification.urls")),
     path("", include("standards.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
 ]

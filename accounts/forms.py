@@ -1,0 +1,42 @@
+"""The sign-in and password reset forms: email address, whatever its case."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password. The field keeps Django's name, `username`, which django-axes and
+    the admin's sign-in form also use; users are looked up case-insensitively
+    (`UserManager.get_by_natural_key`)."""
+
+    username = UsernameField(
+        label="Email address",
+        widget=forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "spellcheck": "false"}
+        ),
+    )
+
+    error_messages = {
+        "invalid_login": "Enter the email address and password for your account.",
+        "inactive": "This account has been closed. Ask your organisation to reopen it.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address."
+        self.fields["password"].error_messages["required"] = "Enter your password."
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Django's form (it matches the email case-insensitively and never says whether an
+    account exists), with the GOV.UK wording."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.com.",
+        },
+    )
