@@ -14,8 +14,8 @@ LOGIN = "/accounts/login/"
 LOGOUT = "/accounts/logout/"
 
 
-def sign_in(client, email, password=TEST_PASSWORD, **extra):
-    return client.post(LOGIN, {"username": email, "password": password}, **extra)
+def sign_in(client, email, password=TEST_PASSWORD, **fields):
+    return client.post(LOGIN, {"username": email, "password": password, **fields})
 
 
 def test_sign_in_page_asks_for_email_address_and_password(client):
@@ -159,3 +159,16 @@ def test_password_change_needs_sign_in(client, db):
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/password-change/"
+
+
+def test_the_header_offers_sign_in_to_visitors_and_sign_out_to_users(client, user_a):
+    html = client.get(LOGIN).content.decode()
+    assert '<a class="govuk-service-navigation__link" href="/accounts/login/">Sign in</a>' in html
+    assert "Sign out" not in html
+
+    client.force_login(user_a)
+    html = client.get("/accounts/password-change/").content.decode()
+
+    assert '<form method="post" action="/accounts/logout/" class="app-sign-out">' in html
+    assert 'name="csrfmiddlewaretoken"' in html.split('action="/accounts/logout/"')[1]
+    assert ">Sign out</button>" in html
