@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import service_provider_urls, views
 
 app_name = "compliance"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("service-providers/<slug:slug>/", views.service_provider, name="service_provider"),
+    # A service provider's pages: dashboard, arrangements, checks, history, alerts.
+    path("service-providers/<slug:slug>/", include(service_provider_urls)),
     path("commissioners/<slug:slug>/", views.commissioner, name="commissioner"),
 ]

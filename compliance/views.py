@@ -79,18 +79,7 @@ def _members(organisation):
     )
 
 
-@login_required
-def service_provider(request, slug):
-    service_provider = get_service_provider_for_user(request, slug)
-    return render(
-        request,
-        "compliance/organisation.html",
-        {
-            "organisation": service_provider,
-            "kind": "Service provider",
-            "members": _members(service_provider),
-        },
-    )
+# A service provider's dashboard and pages: compliance/service_provider_views.py.
 
 
 @login_required
