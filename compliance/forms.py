@@ -48,7 +48,9 @@ class DateField(forms.DateField):
     """A date typed as 2026-05-01 or 1/5/2026, between 2000 and a year from now."""
 
     input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"]
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    widget = forms.DateInput(
+        attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d"
+    )
 
     def __init__(self, *args, latest_days=366, **kwargs):
         self.latest_days = latest_days
