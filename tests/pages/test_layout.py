@@ -53,7 +53,7 @@ def test_footer_links_to_accessibility_statement():
 def test_no_inline_scripts_for_a_strict_content_security_policy():
     html = render_base()
     assert '<script src="/static/js/govuk-frontend-supported.js"></script>' in html
-    assert '<script type="module" src="/static/js/init.mjs"></script>' in html
+    assert '<script type="module" src="/static/js/init.js"></script>' in html
     # Every <script> has a src: nothing inline.
     assert html.count("<script") == html.count("<script src=") + html.count(
         '<script type="module" src='
@@ -99,7 +99,7 @@ def test_static_assets_exist(settings):
     for path in [
         "css/main.css",
         "js/govuk-frontend-supported.js",
-        "js/init.mjs",
+        "js/init.js",
         "images/favicon.svg",
         "govuk/govuk-frontend.min.js",
     ]:
