@@ -110,7 +110,7 @@ def test_check_an_unknown_certificate(page, certifications):
     expect(page.locator("#result-sentence")).to_have_text(
         "No certificate with this number is on the register."
     )
-    expect(page.locator(".rrn-certificate-number")).to_have_text("NOPE-<B>1</B>")
+    expect(page.locator(".app-certificate-number")).to_have_text("NOPE-<B>1</B>")
     assert_no_axe_violations(page)
     save_screenshots(page, "certificate-check-unknown")
 
