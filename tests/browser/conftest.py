@@ -37,10 +37,6 @@ CHROMIUM_ARGS = [
 
 SKIP_REASON = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
 
-# Playwright's sync API keeps an event loop in the test's thread; the test still calls the
-# ORM synchronously (factories), which Django would otherwise refuse there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _in_ci():
     return os.environ.get("CI", "").lower() == "true"
@@ -55,18 +51,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, once per test module. Module scope, not session: Playwright's sync API keeps
+    an event loop in the test thread while it runs, and tests beside it still use the ORM
+    synchronously (factories), which Django allows only with DJANGO_ALLOW_ASYNC_UNSAFE. That
+    variable is set only while a browser module runs, never for the rest of the suite (the
+    deploy check refuses it)."""
     if not CHROMIUM.exists():
         pytest.fail(f"CI=true and {SKIP_REASON}: browser tests are mandatory in CI")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
 
 
 @pytest.fixture
