@@ -52,7 +52,9 @@ def destinations_for(user):
         elif membership.role == Role.CERTIFICATION_BODY_STAFF:
             url = reverse("admin:index")
         else:
-            url = organisation.get_absolute_url()
+            # The provider's public page. Written out (the URL map is a public contract)
+            # rather than reversed, as the register's URLs live in the providers app.
+            url = f"/providers/{organisation.slug}/"
         destinations.append(Destination(str(organisation), membership.get_role_display(), url))
     if user.is_superuser:
         destinations.append(

@@ -8,6 +8,7 @@ from tests.factories import (
     CertificationBodyFactory,
     CommissionerFactory,
     MembershipFactory,
+    TrainingProviderFactory,
     UserFactory,
 )
 
@@ -60,6 +61,13 @@ def test_certification_body_staff_go_to_the_admin(client):
     response = client.get(HOME)
 
     assert response["Location"] == "/admin/"
+
+
+def test_training_provider_staff_go_to_their_public_page(client):
+    provider = TrainingProviderFactory(slug="safer-care")
+    client.force_login(MembershipFactory.of(provider).user)
+
+    assert client.get(HOME)["Location"] == "/providers/safer-care/"
 
 
 def test_a_superuser_without_memberships_goes_to_the_admin(client, superuser):

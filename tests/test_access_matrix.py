@@ -1,0 +1,253 @@
+"""The access-control matrix: every URL pattern x every actor x method, with the EXACT status.
+
+One row per (URL name, method). Each row says what every actor gets:
+
+    Row("compliance:service_provider", sp_a_slug, expect=members_of("service_provider"))
+
+Actors (ACTORS): anonymous; for each role, a member of organisation A and a member of
+organisation B (`service_provider_staff_a`, `service_provider_staff_b`, `commissioner_staff_a`,
+…); and a superuser. Rows reach organisation A's pages, so "the same role in B" is the outsider.
+
+How to add a page (every new URL must have rows, or `test_every_url_pattern_is_in_the_matrix`
+fails):
+1. Add `Row(name, kwargs, method, expect, data)` to ROWS, in your app's section:
+   - `name` is the URL name with namespace ("providers:detail");
+   - `kwargs(world)` returns the URL's kwargs, built from the `World` of organisations A and B
+     (create extra objects there with factories if the page needs them);
+   - `method` "GET" or "POST"; add a POST row whenever the view accepts POST (a class-based
+     view with `post()` must have one, or the coverage test fails); `data(world)` is the form;
+   - `expect`: use a helper, then override single actors with `{**helper(), "actor": status}`:
+     `public()` everyone 200; `signed_in()` anonymous to sign-in, every signed-in actor 200;
+     `members_of("service_provider")` anonymous to sign-in, staff of A and superusers 200,
+     everyone else 404. `LOGIN` means "302 to /accounts/login/?next=…".
+2. Public views must be marked `login_not_required` (LoginRequiredMiddleware denies by default),
+   so their anonymous row is 200, not LOGIN.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.admindocs.views import simplify_regex
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from standards.models import StandardsEdition
+from tests.factories import (
+    CertificationBodyFactory,
+    CommissionerFactory,
+    MembershipFactory,
+    ServiceProviderFactory,
+    TrainingProviderFactory,
+    UserFactory,
+)
+
+LOGIN = "302 to sign-in"
+
+ROLES = [role.value for role in Role]  # service_provider_staff, commissioner_staff, …
+ACTORS = [
+    "anonymous",
+    *(f"{role}_{org}" for role in ROLES for org in ("a", "b")),
+    "superuser",
+]
+SIGNED_IN = ACTORS[1:]
+
+# The URL namespaces the matrix does not cover: the Django admin has its own tests (its
+# scoping for certification body staff is tested with the admin).
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def public(status=200):
+    return dict.fromkeys(ACTORS, status)
+
+
+def signed_in(status=200):
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def members_of(kind, status=200, outsider=404):
+    """An organisation's own page: its staff (of organisation A) and superusers get `status`,
+    everyone else signed in `outsider` (404: other organisations' pages do not exist)."""
+    expect = signed_in(outsider)
+    expect[f"{kind}_staff_a"] = status
+    expect["superuser"] = status
+    return expect
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: Callable[["World"], dict] | None = None
+    method: str = "GET"
+    expect: dict[str, Any] = field(default_factory=public)
+    data: Callable[["World"], dict] | None = None
+
+    @property
+    def id(self):
+        return f"{self.name}-{self.method}"
+
+
+class World:
+    """Organisations A and B of every kind; a user for an actor is made only when asked for."""
+
+    def __init__(self):
+        self.service_provider_a = ServiceProviderFactory(slug="service-provider-a")
+        self.service_provider_b = ServiceProviderFactory(slug="service-provider-b")
+        self.commissioner_a = CommissionerFactory(slug="commissioner-a")
+        self.commissioner_b = CommissionerFactory(slug="commissioner-b")
+        self.certification_body_a = CertificationBodyFactory(slug="certification-body-a")
+        self.certification_body_b = CertificationBodyFactory(slug="certification-body-b")
+        self.training_provider_a = TrainingProviderFactory(slug="training-provider-a")
+        self.training_provider_b = TrainingProviderFactory(slug="training-provider-b")
+
+    def organisation(self, role, org):
+        kind = role.removesuffix("_staff")
+        return getattr(self, f"{kind}_{org}")
+
+    def user(self, actor):
+        if actor == "anonymous":
+            return None
+        if actor == "superuser":
+            return UserFactory(email="superuser@example.org", is_staff=True, is_superuser=True)
+        role, org = actor.rsplit("_", 1)
+        user = UserFactory(
+            email=f"{actor}@example.org", is_staff=role == Role.CERTIFICATION_BODY_STAFF
+        )
+        MembershipFactory.of(self.organisation(role, org), user=user)
+        return user
+
+
+def slug_of(attribute):
+    return lambda world: {"slug": getattr(world, attribute).slug}
+
+
+def current_edition_slug(world):
+    return {"slug": StandardsEdition.objects.get(is_current=True).slug}
+
+
+ROWS = [
+    # pages
+    Row("pages:start"),
+    Row("pages:accessibility"),
+    Row("pages:healthz"),
+    # certification (public)
+    Row("certification:check"),
+    Row("certification:body_list"),
+    Row("certification:body_detail", slug_of("certification_body_a")),
+    # standards (public)
+    Row("standards:index"),
+    Row("standards:edition", current_edition_slug),
+    # accounts: sign-in and password reset are public; a bad form is shown again (200)
+    Row("login"),
+    Row("login", method="POST", data=lambda w: {"username": "", "password": ""}),
+    Row("logout", expect=public(405)),  # sign-out is POST only
+    Row("logout", method="POST", expect=public(302)),
+    Row("password_change", expect=signed_in()),
+    Row("password_change", method="POST", expect=signed_in()),  # empty form: errors, 200
+    Row("password_change_done", expect=signed_in()),
+    Row("password_reset"),
+    Row(
+        "password_reset",
+        method="POST",
+        data=lambda w: {"email": "someone@example.org"},
+        expect=public(302),
+    ),
+    Row("password_reset_done"),
+    Row("password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+    Row(
+        "password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "not-a-token"}, method="POST"
+    ),
+    Row("password_reset_complete"),
+    # compliance: /compliance/ sends each signed-in actor to their organisation (302), except
+    # a superuser with no memberships, who is sent to the admin (302) too.
+    Row("compliance:home", expect=signed_in(302)),
+    Row(
+        "compliance:service_provider",
+        slug_of("service_provider_a"),
+        expect=members_of("service_provider"),
+    ),
+    Row("compliance:commissioner", slug_of("commissioner_a"), expect=members_of("commissioner")),
+]
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+def request(client, row, world):
+    url = reverse(row.name, kwargs=row.kwargs(world) if row.kwargs else None)
+    if row.method == "GET":
+        return client.get(url)
+    if row.method == "POST":
+        return client.post(url, row.data(world) if row.data else {})
+    raise ValueError(f"Unsupported method {row.method}")
+
+
+@pytest.mark.parametrize(
+    ("row", "actor"),
+    [pytest.param(row, actor, id=f"{row.id}-{actor}") for row in ROWS for actor in ACTORS],
+)
+def test_access(client, world, row, actor):
+    user = world.user(actor)
+    if user is not None:
+        client.force_login(user)
+
+    response = request(client, row, world)
+
+    expected = row.expect[actor]
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{actor} {row.id}: {response.status_code}"
+        assert response["Location"].startswith("/accounts/login/?next="), response["Location"]
+    else:
+        assert response.status_code == expected, f"{actor} {row.id}: {response.status_code}"
+
+
+def test_every_row_says_what_every_actor_gets():
+    for row in ROWS:
+        assert set(row.expect) == set(ACTORS), row.id
+        assert row.method in {"GET", "POST"}, row.id
+    assert len({row.id for row in ROWS}) == len(ROWS), "one row per URL name and method"
+
+
+def url_patterns(patterns=None, namespace=None, prefix=""):
+    """(qualified name, route, callback) for every URL pattern outside the excluded ones."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in EXCLUDED_NAMESPACES:
+                continue
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from url_patterns(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            route = simplify_regex(prefix + str(pattern.pattern))
+            if route.startswith(("/static/", "/media/")):
+                continue
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, route, pattern.callback
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    covered = {(row.name, row.method) for row in ROWS}
+    missing = []
+    for name, route, callback in url_patterns():
+        if name is None:
+            missing.append(f"{route}: give the URL pattern a name")
+            continue
+        if (name, "GET") not in covered and (name, "POST") not in covered:
+            missing.append(f"{route} ({name}): no rows")
+        view_class = getattr(callback, "view_class", None)
+        if view_class is not None and hasattr(view_class, "post") and (name, "POST") not in covered:
+            missing.append(f"{route} ({name}): the view accepts POST but has no POST row")
+    assert not missing, "Add rows to tests/test_access_matrix.py:\n" + "\n".join(missing)
+
+
+def test_every_row_names_a_url_pattern_that_exists():
+    names = {name for name, _route, _callback in url_patterns()}
+    assert not {row.name for row in ROWS} - names
+
+
+def test_the_coverage_check_would_notice_a_missing_page():
+    names = {name for name, _route, _callback in url_patterns()}
+    assert {"pages:start", "login", "compliance:service_provider"} <= names
+    assert not any(name and name.startswith("admin:") for name in names)
