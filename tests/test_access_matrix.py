@@ -26,19 +26,24 @@ fails):
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pytest
 from django.contrib.admindocs.views import simplify_regex
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from standards.models import StandardsEdition
 from tests.factories import (
+    AlertFactory,
     CertificationBodyFactory,
     CommissionerFactory,
+    ComplianceCheckFactory,
     MembershipFactory,
     ServiceProviderFactory,
+    TrainingArrangementFactory,
     TrainingProviderFactory,
     UserFactory,
 )
@@ -89,7 +94,11 @@ class Row:
 
 
 class World:
-    """Organisations A and B of every kind; a user for an actor is made only when asked for."""
+    """Organisations A and B of every kind; a user for an actor is made only when asked for
+    (`acting_user` is the one the test signed in as). Objects only some rows need are
+    `cached_property`s, so other rows don't pay for them."""
+
+    acting_user = None
 
     def __init__(self):
         self.service_provider_a = ServiceProviderFactory(slug="service-provider-a")
@@ -117,9 +126,38 @@ class World:
         MembershipFactory.of(self.organisation(role, org), user=user)
         return user
 
+    @cached_property
+    def arrangement_a(self):
+        """An open training arrangement of service provider A."""
+        return TrainingArrangementFactory(service_provider=self.service_provider_a)
+
+    @cached_property
+    def check_a(self):
+        """A compliance check of service provider A, with an evidence file."""
+        check = ComplianceCheckFactory(arrangement=self.arrangement_a)
+        check.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"))
+        return check
+
+    @cached_property
+    def alert_a(self):
+        """An alert about service provider A, for the acting user."""
+        recipient = self.acting_user or UserFactory()
+        return AlertFactory(recipient=recipient, service_provider=self.service_provider_a)
+
 
 def slug_of(attribute):
     return lambda world: {"slug": getattr(world, attribute).slug}
+
+
+def sp_a(**objects):
+    """Service provider A's slug, and the pk of each named object of the world."""
+    return lambda world: {
+        "slug": world.service_provider_a.slug,
+        **{kwarg: getattr(world, attribute).pk for kwarg, attribute in objects.items()},
+    }
+
+
+SP_STAFF = members_of("service_provider")
 
 
 def current_edition_slug(world):
@@ -162,17 +200,36 @@ ROWS = [
     # compliance: /compliance/ sends each signed-in actor to their organisation (302), except
     # a superuser with no memberships, who is sent to the admin (302) too.
     Row("compliance:home", expect=signed_in(302)),
+    # compliance: a service provider's pages (service_provider_urls.py). Forms posted empty
+    # are shown again with errors (200); a valid post redirects (302).
+    Row("compliance:service_provider", sp_a(), expect=SP_STAFF),
+    Row("compliance:alert_read", sp_a(pk="alert_a"), "POST", members_of("service_provider", 302)),
+    Row("compliance:alert_settings", sp_a(), expect=SP_STAFF),
     Row(
-        "compliance:service_provider",
-        slug_of("service_provider_a"),
-        expect=members_of("service_provider"),
+        "compliance:alert_settings",
+        sp_a(),
+        "POST",
+        members_of("service_provider", 302),
+        data=lambda w: {"email_alerts": "no"},
     ),
+    Row("compliance:arrangement_list", sp_a(), expect=SP_STAFF),
+    Row("compliance:arrangement_new", sp_a(), expect=SP_STAFF),
+    Row("compliance:arrangement_new", sp_a(), "POST", SP_STAFF),
+    Row("compliance:arrangement_end", sp_a(pk="arrangement_a"), expect=SP_STAFF),
+    Row("compliance:arrangement_end", sp_a(pk="arrangement_a"), "POST", SP_STAFF),
+    Row("compliance:check_list", sp_a(), expect=SP_STAFF),
+    Row("compliance:check_new", sp_a(), expect=SP_STAFF),
+    Row("compliance:check_new", sp_a(), "POST", SP_STAFF),
+    Row("compliance:check_export", sp_a(), expect=SP_STAFF),
+    Row("compliance:check_detail", sp_a(pk="check_a"), expect=SP_STAFF),
+    Row("compliance:check_evidence", sp_a(pk="check_a"), expect=SP_STAFF),
     Row("compliance:commissioner", slug_of("commissioner_a"), expect=members_of("commissioner")),
 ]
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # evidence files
     return World()
 
 
@@ -190,7 +247,7 @@ def request(client, row, world):
     [pytest.param(row, actor, id=f"{row.id}-{actor}") for row in ROWS for actor in ACTORS],
 )
 def test_access(client, world, row, actor):
-    user = world.user(actor)
+    user = world.acting_user = world.user(actor)
     if user is not None:
         client.force_login(user)
 
