@@ -3,11 +3,13 @@
 Verdicts come only from `Certification.verdict` (certification.verdicts).
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from .certificate_check import check_certificate
@@ -19,6 +21,7 @@ from .verdicts import ProviderHeadline
 CERTIFICATIONS_PER_PAGE = 25
 
 
+@login_not_required
 def certificate_check(request):
     """The form; with ?number= the answer, at a URL that is its permalink."""
     form = CertificateCheckForm(request.GET if "number" in request.GET else None)
@@ -41,6 +44,7 @@ def _query(number):
     return q.urlencode()
 
 
+@method_decorator(login_not_required, name="dispatch")
 class CertificationBodyListView(ListView):
     template_name = "certification/body_list.html"
     context_object_name = "bodies"
@@ -74,6 +78,7 @@ def _accreditation_today(body, today):
     }
 
 
+@login_not_required
 def certification_body_detail(request, slug):
     body = get_object_or_404(
         CertificationBody.objects.prefetch_related(

@@ -1,15 +1,18 @@
 """Site-wide pages: the start page, the accessibility statement and the health check."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.models import Max
 from django.db.utils import DatabaseError
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from certification.models import CertificationEvent
 
 
+@method_decorator(login_not_required, name="dispatch")
 class StartPageView(TemplateView):
     template_name = "pages/start.html"
 
@@ -23,10 +26,12 @@ class StartPageView(TemplateView):
         return context
 
 
+@method_decorator(login_not_required, name="dispatch")
 class AccessibilityStatementView(TemplateView):
     template_name = "pages/accessibility.html"
 
 
+@login_not_required
 @never_cache
 def healthz(request):
     """200 when the database answers, 503 when it does not."""

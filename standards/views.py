@@ -1,18 +1,22 @@
 """Public pages of the RRN Training Standards: the editions, and one edition by section."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from .models import Clause, Section, Standard, StandardsEdition
 
 
+@method_decorator(login_not_required, name="dispatch")
 class StandardsEditionListView(ListView):
     template_name = "standards/index.html"
     context_object_name = "editions"
     queryset = StandardsEdition.objects.order_by("-is_current", "-published", "-version")
 
 
+@login_not_required
 def standards_edition(request, slug):
     """An edition's sections, standards and clauses, numbered in order (1.2 before 1.10)."""
     edition = get_object_or_404(
