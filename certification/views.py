@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from .certificate_check import check_certificate
@@ -22,6 +23,7 @@ CERTIFICATIONS_PER_PAGE = 25
 
 
 @login_not_required
+@require_safe
 def certificate_check(request):
     """The form; with ?number= the answer, at a URL that is its permalink."""
     form = CertificateCheckForm(request.GET if "number" in request.GET else None)
@@ -79,6 +81,7 @@ def _accreditation_today(body, today):
 
 
 @login_not_required
+@require_safe
 def certification_body_detail(request, slug):
     body = get_object_or_404(
         CertificationBody.objects.prefetch_related(

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from .models import Clause, Section, Standard, StandardsEdition
@@ -17,6 +18,7 @@ class StandardsEditionListView(ListView):
 
 
 @login_not_required
+@require_safe
 def standards_edition(request, slug):
     """An edition's sections, standards and clauses, numbered in order (1.2 before 1.10)."""
     edition = get_object_or_404(
