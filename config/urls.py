@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("pages.urls")),
     path("", include("certification.urls")),
+    path("", include("providers.urls")),
     path("", include("standards.urls")),
     path("accounts/", include("accounts.urls")),
     path("compliance/", include("compliance.urls")),

@@ -4,13 +4,9 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from accounts.querysets import MemberScopedQuerySet
 from standards.models import Population, Region, Setting, SpecialistContent
 
-
-class TrainingProviderQuerySet(MemberScopedQuerySet):
-    def active(self):
-        return self.filter(is_archived=False)
+from .querysets import TrainingProviderQuerySet
 
 
 class TrainingProvider(models.Model):

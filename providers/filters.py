@@ -1,0 +1,397 @@
+"""The register's one FilterSet: it serves the HTML list and both exports.
+
+Every filter's state is in the URL (GET parameters), so a filtered list is a shareable link
+and "Download these results" carries the same filters. Values we do not recognise are never
+applied silently: the field shows an error (the list shows it and ignores that filter; the
+exports refuse with 400).
+
+Vocabulary choices (regions, populations, settings, specialist content, bodies) come from the
+cache (see `vocabulary_choices`), so a request does not query five tables to build its form.
+"""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef, Q
+from django.http import QueryDict
+from django.utils import timezone
+
+from certification.services import normalise_certificate_number
+from certification.verdicts import HEADLINE_LABELS
+from standards.models import Population, Region, Setting, SpecialistContent
+
+from .models import TrainingProvider
+from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS
+
+MAX_QUERY_LENGTH = 200
+MAX_VALUE_LENGTH = 1000
+MAX_EXPIRING_DAYS = 3650
+VOCABULARY_CACHE_SECONDS = 300
+
+STATUS_CHOICES = [(slug, HEADLINE_LABELS[kind]) for kind, slug in HEADLINE_SLUGS.items()]
+
+SORT_CHOICES = [
+    ("name", "Name (A to Z)"),
+    ("status", "Status (certified first)"),
+    ("valid_until", "Valid until (soonest first)"),
+]
+DEFAULT_SORT = "name"
+
+
+def _vocabulary_models():
+    from certification.models import CertificationBody
+
+    return {
+        "region": Region,
+        "population": Population,
+        "setting": Setting,
+        "specialist": SpecialistContent,
+        "body": CertificationBody,
+    }
+
+
+def _cache_key(model):
+    return f"register:choices:{model._meta.label_lower}"
+
+
+def vocabulary_terms(name):
+    """[(slug, label, pk)] for one vocabulary filter, cached for VOCABULARY_CACHE_SECONDS.
+
+    Saving or deleting a term clears its entry (providers.apps connects the signals), so the
+    cache is stale only for terms changed in another process, and for at most five minutes.
+    """
+    model = _vocabulary_models()[name]
+    key = _cache_key(model)
+    terms = cache.get(key)
+    if terms is None:
+        label = "name" if name == "body" else "label"
+        terms = [
+            (slug, text, pk) for pk, slug, text in model.objects.values_list("pk", "slug", label)
+        ]
+        cache.set(key, terms, VOCABULARY_CACHE_SECONDS)
+    return terms
+
+
+def forget_vocabulary(sender, **kwargs):
+    cache.delete(_cache_key(sender))
+
+
+def vocabulary_choices(name):
+    return lambda: [(slug, text) for slug, text, _ in vocabulary_terms(name)]
+
+
+def _pks(name, slugs):
+    wanted = set(slugs)
+    return [pk for slug, _, pk in vocabulary_terms(name) if slug in wanted]
+
+
+def _invalid_choice(noun):
+    return {"invalid_choice": f"“%(value)s” is not {noun} on the register, so it was not used"}
+
+
+class DaysField(forms.IntegerField):
+    default_error_messages = {
+        "invalid": "Enter the number of days as a whole number, like 90",
+        "min_value": "The number of days must be 0 or more",
+        "max_value": f"The number of days must be {MAX_EXPIRING_DAYS} or fewer",
+    }
+
+
+class DaysFilter(django_filters.Filter):
+    field_class = DaysField
+
+
+class TrainingProviderFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Provider name, town, postcode or certificate number",
+        error_messages={"max_length": f"Search must be {MAX_QUERY_LENGTH} characters or fewer"},
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status today",
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_invalid_choice("a status"),
+    )
+    region = django_filters.MultipleChoiceFilter(
+        label="Region",
+        choices=vocabulary_choices("region"),
+        method="filter_region",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Based in, serving, or certified for",
+        error_messages=_invalid_choice("a region"),
+    )
+    population = django_filters.MultipleChoiceFilter(
+        label="Population",
+        choices=vocabulary_choices("population"),
+        method="filter_population",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_invalid_choice("a population"),
+    )
+    setting = django_filters.MultipleChoiceFilter(
+        label="Setting",
+        choices=vocabulary_choices("setting"),
+        method="filter_setting",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_invalid_choice("a setting"),
+    )
+    specialist = django_filters.MultipleChoiceFilter(
+        label="Specialist content",
+        choices=vocabulary_choices("specialist"),
+        method="filter_specialist",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_invalid_choice("specialist content"),
+    )
+    body = django_filters.MultipleChoiceFilter(
+        label="Certification body",
+        choices=vocabulary_choices("body"),
+        method="filter_body",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_invalid_choice("a certification body"),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label="Kind of provider",
+        choices=TrainingProvider.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_invalid_choice("a kind of provider"),
+    )
+    ukas_valid = django_filters.BooleanFilter(
+        label="Only certification bodies with UKAS accreditation in force today",
+        method="filter_ukas_valid",
+        widget=forms.CheckboxInput,
+    )
+    expiring = DaysFilter(
+        label="Certificate ends within (days)",
+        help_text="Certified providers whose certificate ends within this many days",
+        method="filter_expiring",
+        min_value=0,
+        max_value=MAX_EXPIRING_DAYS,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-4", "spellcheck": "false"}
+        ),
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+        error_messages=_invalid_choice("a way to sort"),
+    )
+
+    class Meta:
+        model = TrainingProvider
+        fields = []
+
+    def __init__(self, data=None, *args, on=None, **kwargs):
+        self.on = on or timezone.localdate()
+        if data is not None:
+            data = self._tidy(data)
+        super().__init__(data, *args, **kwargs)
+
+    @classmethod
+    def _tidy(cls, data):
+        """The query as the form should see it: NUL bytes (which no form sends and
+        PostgreSQL refuses) become U+FFFD as undecodable bytes already do; values are cut
+        to MAX_VALUE_LENGTH, so a 20,000-character value is neither searched nor echoed
+        whole (it still fails its own length check); empty checkbox values are dropped."""
+        tidy = QueryDict(mutable=True)
+        pairs = (
+            data.lists()
+            if hasattr(data, "lists")
+            else ((k, v if isinstance(v, list | tuple) else [v]) for k, v in data.items())
+        )
+        for key, values in pairs:
+            values = [str(v).replace("\x00", "\ufffd")[:MAX_VALUE_LENGTH] for v in values]
+            if isinstance(cls.base_filters.get(key), django_filters.MultipleChoiceFilter):
+                values = [v for v in values if v]
+            tidy.setlist(key, values)
+        return tidy
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def filter_q(self, queryset, name, value):
+        from certification.models import Certification
+
+        text = value.strip()
+        if not text:
+            return queryset
+        number = normalise_certificate_number(text)
+        return queryset.filter(
+            Q(name__icontains=text)
+            | Q(town__istartswith=text)
+            | Q(postcode__istartswith=text)
+            | Exists(
+                Certification.objects.filter(
+                    provider=OuterRef("pk"), certificate_number__startswith=number
+                )
+            )
+        )
+
+    def filter_status(self, queryset, name, values):
+        return queryset.filter(headline_rank__in=[int(HEADLINE_BY_SLUG[v]) for v in values])
+
+    def filter_region(self, queryset, name, values):
+        from certification.models import Certification
+
+        pks = _pks("region", values)
+        served = TrainingProvider.regions_served.through.objects.filter(
+            trainingprovider=OuterRef("pk"), region__in=pks
+        )
+        certified_for = Certification.regions.through.objects.filter(
+            certification__provider=OuterRef("pk"), region__in=pks
+        )
+        return queryset.filter(Q(region__in=pks) | Exists(served) | Exists(certified_for))
+
+    def _scope(self, queryset, vocabulary, field, values):
+        """Providers with a certification or a curriculum whose scope includes a term."""
+        from certification.models import Certification
+
+        from .models import Curriculum
+
+        pks = _pks(vocabulary, values)
+        certified = getattr(Certification, field).through.objects.filter(
+            certification__provider=OuterRef("pk"),
+            **{f"{field_name(Certification, field)}__in": pks},
+        )
+        taught = getattr(Curriculum, field).through.objects.filter(
+            curriculum__provider=OuterRef("pk"), **{f"{field_name(Curriculum, field)}__in": pks}
+        )
+        return queryset.filter(Exists(certified) | Exists(taught))
+
+    def filter_population(self, queryset, name, values):
+        return self._scope(queryset, "population", "populations", values)
+
+    def filter_setting(self, queryset, name, values):
+        return self._scope(queryset, "setting", "settings", values)
+
+    def filter_specialist(self, queryset, name, values):
+        return self._scope(queryset, "specialist", "specialist_content", values)
+
+    def filter_body(self, queryset, name, values):
+        from certification.models import Certification
+
+        return queryset.filter(
+            Exists(
+                Certification.objects.filter(provider=OuterRef("pk"), body__in=_pks("body", values))
+            )
+        )
+
+    def filter_ukas_valid(self, queryset, name, value):
+        return queryset.with_ukas_accredited_body(self.on) if value else queryset
+
+    def filter_expiring(self, queryset, name, days):
+        return queryset.filter(
+            headline_rank=int(HEADLINE_BY_SLUG["certified"]),
+            headline_valid_until__lte=self.on + dt.timedelta(days=days),
+        )
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # `sort` is applied last, in filter_queryset
+
+    # -- the whole set ---------------------------------------------------------------------
+
+    @property
+    def cleaned(self):
+        """The filters that were understood: {name: value}, empty values left out."""
+        self.is_valid()
+        return {
+            name: value for name, value in self.form.cleaned_data.items() if not _is_empty(value)
+        }
+
+    @property
+    def sort_value(self):
+        return self.cleaned.get("sort") or DEFAULT_SORT
+
+    def needs_headline(self):
+        cleaned = self.cleaned
+        return bool(
+            cleaned.get("status")
+            or cleaned.get("expiring") is not None
+            or self.sort_value in ("status", "valid_until")
+        )
+
+    def filter_queryset(self, queryset):
+        if self.needs_headline():
+            queryset = queryset.with_headline(self.on)
+        queryset = super().filter_queryset(queryset)
+        sort = self.sort_value
+        if sort == "status":
+            return queryset.order_by("headline_rank", "name", "pk")
+        if sort == "valid_until":
+            return queryset.order_by(
+                "headline_rank", F("headline_valid_until").asc(nulls_last=True), "name", "pk"
+            )
+        return queryset.order_by("name", "pk")
+
+    def querystring(self, without=None):
+        """The understood filters as a query string, optionally without one (name, value)."""
+        query = QueryDict(mutable=True)
+        for name, value in self.cleaned.items():
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if without == (name, item):
+                    continue
+                query.appendlist(name, _raw(item))
+        return query.urlencode()
+
+    def sort_links(self):
+        """[{label, query, current}] for each way to sort, keeping the filters."""
+        links = []
+        for value, label in SORT_CHOICES:
+            query = QueryDict(self.querystring(without=("sort", self.sort_value)), mutable=True)
+            if value != DEFAULT_SORT:
+                query["sort"] = value
+            links.append(
+                {"label": label, "query": query.urlencode(), "current": value == self.sort_value}
+            )
+        return links
+
+    def active_filters(self):
+        """[(label, value label, query string without it)] for each filter in use."""
+        active = []
+        for name, value in self.cleaned.items():
+            if name == "sort":
+                continue
+            field = self.form.fields[name]
+            for item in value if isinstance(value, list) else [value]:
+                active.append(
+                    {
+                        "field": field.label,
+                        "value": _value_label(field, name, item),
+                        "remove": self.querystring(without=(name, item)),
+                    }
+                )
+        return active
+
+
+def field_name(model, m2m):
+    """The through model's field pointing at the vocabulary term, e.g. "population"."""
+    through = getattr(model, m2m).through
+    target = getattr(model, m2m).field.related_model
+    return next(f.name for f in through._meta.fields if f.related_model is target)
+
+
+def _is_empty(value):
+    # Not `value in (…)`: 0 == False, and "within 0 days" is a real filter.
+    return value is None or value is False or value == "" or value == []
+
+
+def _raw(value):
+    if value is True:
+        return "on"
+    return str(value)
+
+
+def _value_label(field, name, value):
+    if value is True:
+        return "Yes"
+    if name == "expiring":
+        return f"within {value} day" + ("" if value == 1 else "s")
+    if name == "q":
+        return f"“{value}”"
+    return dict(field.choices).get(value, value)

@@ -1,0 +1,92 @@
+"""What a provider's page shows, worked out from its prefetched rows (no queries here).
+
+Verdicts come from certification.verdicts only: the headline from `provider.headline(on)`,
+each certification's from `certification.verdict(on)`.
+"""
+
+from dataclasses import dataclass
+
+from certification.statuses import AccreditationStatus, Status
+from certification.verdicts import ProviderHeadline, _preference
+
+
+@dataclass(frozen=True)
+class CertificationPanel:
+    certification: object
+    verdict: object
+    tag: ProviderHeadline  # the certification's own verdict, in headline words and colour
+    body_accreditation_label: str
+    body_accredited: bool
+    affiliates: list  # [(certification, ProviderHeadline)]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: object
+    certification: object
+
+    @property
+    def to_label(self):
+        return Status(self.event.to_status).label
+
+    @property
+    def from_label(self):
+        return Status(self.event.from_status).label if self.event.from_status else None
+
+
+def _as_tag(verdict, on):
+    return ProviderHeadline(verdict.headline, on, verdict)
+
+
+def _accreditation_label(body, on):
+    status = body.accreditation_status_on(on)
+    return AccreditationStatus(status).label if status else "UKAS accreditation not recorded"
+
+
+def provider_profile(provider, on):
+    headline = provider.headline(on)
+    verdicts = [c.verdict(on) for c in provider.certifications.all()]
+    # The headline's certification first, then the rest in the order the headline ranks them;
+    # certifications that did not exist yet on `on` last.
+    verdicts.sort(
+        key=lambda v: (not v.existed, _preference(v) if v.existed else (), v.certification.pk)
+    )
+    panels = []
+    for verdict in verdicts:
+        certification = verdict.certification
+        affiliates = [
+            (affiliate, _as_tag(affiliate.verdict(on), on))
+            for affiliate in sorted(
+                certification.affiliates.all(), key=lambda a: (a.provider.name, a.pk)
+            )
+        ]
+        panels.append(
+            CertificationPanel(
+                certification=certification,
+                verdict=verdict,
+                tag=_as_tag(verdict, on),
+                body_accreditation_label=_accreditation_label(certification.body, on),
+                body_accredited=(
+                    certification.body.accreditation_status_on(on) == AccreditationStatus.ACCREDITED
+                ),
+                affiliates=affiliates,
+            )
+        )
+    timeline = sorted(
+        (
+            TimelineEntry(event, certification)
+            for certification in provider.certifications.all()
+            for event in certification.events.all()
+        ),
+        key=lambda e: (e.event.effective_date, e.event.recorded_at, e.event.pk),
+        reverse=True,
+    )
+    return {
+        "provider": provider,
+        "headline": headline,
+        "panels": panels,
+        "timeline": timeline,
+        "curricula": list(provider.curricula.all()),
+        "regions_served": list(provider.regions_served.all()),
+        "today": on,
+    }

@@ -1,0 +1,101 @@
+"""The public register: the list of training providers, a provider's page, and the exports.
+
+Verdicts come only from `provider.headline(today)` (certification.verdicts) on prefetched
+rows; the SQL side of the headline (filtering and sorting by it) is in providers.querysets.
+Each page runs a fixed number of queries whatever the number of rows.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.generic import ListView
+
+from . import exports
+from .filters import TrainingProviderFilterSet
+from .models import TrainingProvider
+from .profile import provider_profile
+
+
+def page_number(raw, num_pages):
+    """The page asked for, clamped to the pages there are: page=abc or -1 is the first page,
+    page=999999 the last."""
+    try:
+        number = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(num_pages, 1))
+
+
+# Long lists of checkboxes, each folded into a GOV.UK details element.
+COLLAPSED_FILTERS = ("region", "population", "setting", "specialist", "body", "kind")
+
+
+class TrainingProviderListView(ListView):
+    template_name = "providers/provider_list.html"
+    context_object_name = "providers"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.today = timezone.localdate()
+        self.filterset = TrainingProviderFilterSet(
+            self.request.GET,
+            queryset=TrainingProvider.objects.active().with_verdict_data(),
+            on=self.today,
+        )
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.page(page_number(self.request.GET.get("page"), paginator.num_pages))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        query = filterset.querystring()
+        context.update(
+            filterset=filterset,
+            form=filterset.form,
+            rows=[(p, p.headline(self.today)) for p in context["page_obj"].object_list],
+            today=self.today,
+            active_filters=filterset.active_filters(),
+            sort=filterset.sort_value,
+            sort_links=filterset.sort_links(),
+            query=query,
+            pagination_query=QueryDict(query),
+            filter_groups=[filterset.form[name] for name in COLLAPSED_FILTERS],
+            export_columns=exports.COLUMN_MEANINGS.items(),
+        )
+        return context
+
+
+def training_provider_detail(request, slug):
+    provider = get_object_or_404(TrainingProvider.objects.active().for_provider_page(), slug=slug)
+    today = timezone.localdate()
+    return render(request, "providers/provider_detail.html", provider_profile(provider, today))
+
+
+def _export(request, writer, content_type, extension):
+    today = timezone.localdate()
+    filterset = TrainingProviderFilterSet(
+        request.GET, queryset=TrainingProvider.objects.active(), on=today
+    )
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            exports.error_text(filterset.form), content_type="text/plain; charset=utf-8"
+        )
+    rows = exports.register_rows(filterset.qs, today, request.build_absolute_uri("/"))
+    response = StreamingHttpResponse(writer(rows), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="rrn-training-register-{today.isoformat()}.{extension}"'
+    )
+    return response
+
+
+def export_csv(request):
+    return _export(request, exports.csv_lines, "text/csv; charset=utf-8", "csv")
+
+
+def export_json(request):
+    return _export(request, exports.json_chunks, "application/json", "json")

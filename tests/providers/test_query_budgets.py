@@ -1,0 +1,168 @@
+"""The register's pages run a fixed number of queries, whatever the rows and the data size."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certification.models import Certification
+from certification.statuses import Status
+from providers import exports
+from providers.views import TrainingProviderListView
+from standards.models import Population, Region
+from tests.factories import (
+    CertificationBodyFactory,
+    CertificationFactory,
+    CurriculumFactory,
+    TrainingProviderFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The budgets, in one place. The list: count, page, certifications, their events, their
+# bodies' accreditation changes, parents' events, parents' bodies' changes.
+LIST_BUDGET = 7
+# The vocabulary for the filter form, when the cache is cold (five lists).
+COLD_CACHE_EXTRA = 5
+DETAIL_BUDGET = 22
+# Per export batch: providers, certifications, events, accreditation changes, parent
+# events, parent changes, four scope lists (the provider query runs once, not per batch).
+EXPORT_BUDGET_PER_BATCH = 10
+
+
+def _register(n):
+    """n providers, in the shapes a page meets: certified with scope, affiliates, suspended,
+    working towards, none."""
+    body = CertificationBodyFactory()
+    autism = Population.objects.get(slug="autism")
+    london = Region.objects.get(slug="london")
+    parent = CertificationFactory(body=body)
+    for i in range(n):
+        provider = TrainingProviderFactory(name=f"Provider {i:03d}")
+        provider.regions_served.add(london)
+        shape = i % 4
+        if shape == 0:
+            certification = CertificationFactory(provider=provider, body=body)
+            certification.populations.add(autism)
+            certification.regions.add(london)
+        elif shape == 1:
+            CertificationFactory(
+                provider=provider, body=body, role=Certification.Role.AFFILIATE, parent=parent
+            )
+        elif shape == 2:
+            CertificationFactory(provider=provider, status=Status.SUSPENDED, body=body)
+            CertificationFactory(provider=provider, status=Status.WITHDRAWN)
+
+
+def _queries(client, url, stream=False):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+        assert response.status_code == 200
+        if stream:
+            b"".join(response.streaming_content)
+    return len(context.captured_queries)
+
+
+LIST_URLS = [
+    "/providers/",
+    "/providers/?status=certified&status=suspended&status=not_on_register&sort=status",
+    "/providers/?q=provider&region=london&population=autism&sort=valid_until&ukas_valid=on",
+    "/providers/?expiring=5000&page=2",
+]
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_list_queries_do_not_grow_with_the_data(client, url, django_assert_max_num_queries):
+    _register(5)
+    client.get(url)  # warm the vocabulary cache
+    small = _queries(client, url)
+    _register(45)
+    client.get(url)  # re-warm: a new body cleared the bodies' cached list
+    large = _queries(client, url)
+    assert small == large
+    with django_assert_max_num_queries(LIST_BUDGET):
+        client.get(url)
+
+
+def test_list_queries_do_not_grow_with_the_page_size(client, monkeypatch):
+    _register(100)
+    url = LIST_URLS[1]
+    client.get(url)
+    monkeypatch.setattr(TrainingProviderListView, "paginate_by", 10)
+    ten = _queries(client, url)
+    monkeypatch.setattr(TrainingProviderListView, "paginate_by", 100)
+    response = client.get(url)
+    assert len(response.context["rows"]) == 100
+    hundred = _queries(client, url)
+    assert ten == hundred <= LIST_BUDGET
+
+
+def test_cold_vocabulary_cache_costs_a_fixed_five_queries(client):
+    _register(5)
+    client.get("/providers/")
+    warm = _queries(client, "/providers/")
+    cache.clear()
+    assert _queries(client, "/providers/") == warm + COLD_CACHE_EXTRA
+
+
+def _busy_provider(certifications):
+    """A provider with `certifications` certifications, each with affiliates, scope, curricula
+    and several events."""
+    provider = TrainingProviderFactory(name="Busy Provider")
+    provider.regions_served.add(Region.objects.get(slug="london"))
+    for _ in range(certifications):
+        certification = CertificationFactory(provider=provider)
+        certification.populations.add(Population.objects.get(slug="autism"))
+        certification.regions.add(Region.objects.get(slug="london"))
+        for _ in range(2):
+            CertificationFactory(
+                role=Certification.Role.AFFILIATE, parent=certification, body=certification.body
+            )
+        curriculum = CurriculumFactory(provider=provider)
+        curriculum.populations.add(Population.objects.get(slug="autism"))
+        certification.curricula.add(curriculum)
+    return provider
+
+
+def test_detail_queries_do_not_grow_with_certifications_affiliates_or_history(
+    client, django_assert_max_num_queries
+):
+    small = _busy_provider(1)
+    small_count = _queries(client, small.get_absolute_url())
+    Certification.objects.all()  # (nothing shared between the two providers but vocabulary)
+    large = TrainingProviderFactory(name="Larger")
+    for _ in range(4):
+        certification = CertificationFactory(provider=large)
+        certification.populations.add(Population.objects.get(slug="autism"))
+        for _ in range(3):
+            CertificationFactory(
+                role=Certification.Role.AFFILIATE, parent=certification, body=certification.body
+            )
+        CertificationFactory(provider=large, status=Status.WITHDRAWN)
+    for _ in range(4):
+        CurriculumFactory(provider=large).populations.add(Population.objects.get(slug="autism"))
+    large.regions_served.add(Region.objects.get(slug="london"))
+    large_count = _queries(client, large.get_absolute_url())
+    assert small_count == large_count
+    with django_assert_max_num_queries(DETAIL_BUDGET):
+        client.get(large.get_absolute_url())
+
+
+@pytest.mark.parametrize("export", ["csv", "json"])
+def test_export_queries_do_not_grow_with_the_data_within_a_batch(client, export):
+    url = f"/providers/export.{export}?status=certified&status=suspended&status=not_on_register"
+    _register(5)
+    client.get("/providers/")  # warm the vocabulary cache
+    small = _queries(client, url, stream=True)
+    _register(45)
+    large = _queries(client, url, stream=True)
+    assert small == large <= EXPORT_BUDGET_PER_BATCH
+
+
+def test_export_queries_are_fixed_per_batch(client, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH_SIZE", 10)
+    _register(40)  # 41 providers with the parent's: 5 batches of 10 or fewer
+    client.get("/providers/")
+    count = _queries(client, "/providers/export.csv", stream=True)
+    batches = 5
+    assert count <= 1 + batches * (EXPORT_BUDGET_PER_BATCH - 1)
