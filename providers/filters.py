@@ -57,7 +57,7 @@ def _cache_key(model):
 
 
 def vocabulary_terms(name):
-    """[(slug, label, pk)] for one vocabulary filter, cached for VOCABULARY_CACHE_SECONDS.
+    """[(slug, label)] for one vocabulary filter, cached for VOCABULARY_CACHE_SECONDS.
 
     Saving or deleting a term clears its entry (providers.apps connects the signals), so the
     cache is stale only for terms changed in another process, and for at most five minutes.
@@ -67,9 +67,7 @@ def vocabulary_terms(name):
     terms = cache.get(key)
     if terms is None:
         label = "name" if name == "body" else "label"
-        terms = [
-            (slug, text, pk) for pk, slug, text in model.objects.values_list("pk", "slug", label)
-        ]
+        terms = list(model.objects.values_list("slug", label))
         cache.set(key, terms, VOCABULARY_CACHE_SECONDS)
     return terms
 
@@ -79,12 +77,7 @@ def forget_vocabulary(sender, **kwargs):
 
 
 def vocabulary_choices(name):
-    return lambda: [(slug, text) for slug, text, _ in vocabulary_terms(name)]
-
-
-def _pks(name, slugs):
-    wanted = set(slugs)
-    return [pk for slug, _, pk in vocabulary_terms(name) if slug in wanted]
+    return lambda: vocabulary_terms(name)
 
 
 def _invalid_choice(noun):
@@ -221,16 +214,17 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         if not text:
             return queryset
         number = normalise_certificate_number(text)
-        return queryset.filter(
-            Q(name__icontains=text)
-            | Q(town__istartswith=text)
-            | Q(postcode__istartswith=text)
-            | Exists(
-                Certification.objects.filter(
-                    provider=OuterRef("pk"), certificate_number__startswith=number
-                )
-            )
+        # One indexed branch per field, UNIONed: an OR across fields (and the certificate
+        # table) would make PostgreSQL scan every provider instead of using the indexes.
+        providers = TrainingProvider.objects.order_by().values("pk")
+        matching = providers.filter(name__icontains=text).union(
+            providers.filter(town__istartswith=text),
+            providers.filter(postcode__istartswith=text),
+            Certification.objects.order_by()
+            .filter(certificate_number__startswith=number)
+            .values("provider_id"),
         )
+        return queryset.filter(pk__in=matching)
 
     def filter_status(self, queryset, name, values):
         return queryset.filter(headline_rank__in=[int(HEADLINE_BY_SLUG[v]) for v in values])
@@ -238,47 +232,44 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     def filter_region(self, queryset, name, values):
         from certification.models import Certification
 
-        pks = _pks("region", values)
         served = TrainingProvider.regions_served.through.objects.filter(
-            trainingprovider=OuterRef("pk"), region__in=pks
+            trainingprovider=OuterRef("pk"), region__slug__in=values
         )
         certified_for = Certification.regions.through.objects.filter(
-            certification__provider=OuterRef("pk"), region__in=pks
+            certification__provider=OuterRef("pk"), region__slug__in=values
         )
-        return queryset.filter(Q(region__in=pks) | Exists(served) | Exists(certified_for))
+        return queryset.filter(Q(region__slug__in=values) | Exists(served) | Exists(certified_for))
 
-    def _scope(self, queryset, vocabulary, field, values):
+    def _scope(self, queryset, field, values):
         """Providers with a certification or a curriculum whose scope includes a term."""
         from certification.models import Certification
 
         from .models import Curriculum
 
-        pks = _pks(vocabulary, values)
         certified = getattr(Certification, field).through.objects.filter(
             certification__provider=OuterRef("pk"),
-            **{f"{field_name(Certification, field)}__in": pks},
+            **{f"{field_name(Certification, field)}__slug__in": values},
         )
         taught = getattr(Curriculum, field).through.objects.filter(
-            curriculum__provider=OuterRef("pk"), **{f"{field_name(Curriculum, field)}__in": pks}
+            curriculum__provider=OuterRef("pk"),
+            **{f"{field_name(Curriculum, field)}__slug__in": values},
         )
         return queryset.filter(Exists(certified) | Exists(taught))
 
     def filter_population(self, queryset, name, values):
-        return self._scope(queryset, "population", "populations", values)
+        return self._scope(queryset, "populations", values)
 
     def filter_setting(self, queryset, name, values):
-        return self._scope(queryset, "setting", "settings", values)
+        return self._scope(queryset, "settings", values)
 
     def filter_specialist(self, queryset, name, values):
-        return self._scope(queryset, "specialist", "specialist_content", values)
+        return self._scope(queryset, "specialist_content", values)
 
     def filter_body(self, queryset, name, values):
         from certification.models import Certification
 
         return queryset.filter(
-            Exists(
-                Certification.objects.filter(provider=OuterRef("pk"), body__in=_pks("body", values))
-            )
+            Exists(Certification.objects.filter(provider=OuterRef("pk"), body__slug__in=values))
         )
 
     def filter_ukas_valid(self, queryset, name, value):

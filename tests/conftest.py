@@ -53,3 +53,11 @@ def user_b(service_provider_b):
 @pytest.fixture
 def superuser(db):
     return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (e.g. the register's cached filter choices)."""
+    from django.core.cache import cache
+
+    cache.clear()
