@@ -5,10 +5,12 @@ rows; the SQL side of the headline (filtering and sorting by it) is in providers
 Each page runs a fixed number of queries whatever the number of rows.
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from . import exports
@@ -31,6 +33,7 @@ def page_number(raw, num_pages):
 COLLAPSED_FILTERS = ("region", "population", "setting", "specialist", "body", "kind")
 
 
+@method_decorator(login_not_required, name="dispatch")
 class TrainingProviderListView(ListView):
     template_name = "providers/provider_list.html"
     context_object_name = "providers"
@@ -70,6 +73,7 @@ class TrainingProviderListView(ListView):
         return context
 
 
+@login_not_required
 def training_provider_detail(request, slug):
     provider = get_object_or_404(TrainingProvider.objects.active().for_provider_page(), slug=slug)
     today = timezone.localdate()
@@ -93,9 +97,11 @@ def _export(request, writer, content_type, extension):
     return response
 
 
+@login_not_required
 def export_csv(request):
     return _export(request, exports.csv_lines, "text/csv; charset=utf-8", "csv")
 
 
+@login_not_required
 def export_json(request):
     return _export(request, exports.json_chunks, "application/json", "json")

@@ -173,6 +173,11 @@ ROWS = [
     Row("certification:check"),
     Row("certification:body_list"),
     Row("certification:body_detail", slug_of("certification_body_a")),
+    # providers: the public register, a provider's page and the exports
+    Row("providers:list"),
+    Row("providers:detail", slug_of("training_provider_a")),
+    Row("providers:export_csv"),
+    Row("providers:export_json"),
     # standards (public)
     Row("standards:index"),
     Row("standards:edition", current_edition_slug),
