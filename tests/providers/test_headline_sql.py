@@ -215,3 +215,31 @@ def test_several_statuses_are_any_of_them():
         pk for pk, h in headlines.items() if h.kind in (Headline.SUSPENDED, Headline.WITHDRAWN)
     }
     assert set(filterset.qs.values_list("pk", flat=True)) == expected
+
+
+def test_expiring_and_ukas_valid_filters_agree_with_python():
+    _build_every_case()
+    today = timezone.localdate()
+    providers = list(TrainingProvider.objects.active().with_verdict_data())
+    for days_ahead in (0, 20, 90, 2000):
+        filterset = TrainingProviderFilterSet(
+            {"expiring": str(days_ahead)}, queryset=TrainingProvider.objects.active()
+        )
+        expected = {
+            p.pk
+            for p in providers
+            if p.headline(today).is_valid and p.headline(today).verdict.days_left <= days_ahead
+        }
+        assert set(filterset.qs.values_list("pk", flat=True)) == expected, days_ahead
+    filterset = TrainingProviderFilterSet(
+        {"ukas_valid": "on"}, queryset=TrainingProvider.objects.active()
+    )
+    expected = {
+        p.pk
+        for p in providers
+        if any(
+            c.verdict(today).existed and c.body.accreditation_status_on(today) == "accredited"
+            for c in p.certifications.all()
+        )
+    }
+    assert set(filterset.qs.values_list("pk", flat=True)) == expected
