@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrate seed css clean
+.PHONY: install run test lint format migrate seed css clean serve serve-seed loadtest backup restore
 
 install: $(VENV)/.installed node_modules/.installed build/static/css/main.css
 
@@ -47,3 +47,43 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles
+
+# --- Production setup, locally (README § Operations) -------------------------------------
+# PostgreSQL (database created if missing), DEBUG off, hashed and compressed static files,
+# gunicorn on 127.0.0.1:$(PORT). No TLS here, so no HTTPS redirect: in production the load
+# balancer terminates TLS. Set DJANGO_SECRET_KEY for anything but a local trial.
+PORT ?= 8001
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rrn_register
+SERVE_ENV := DJANGO_DEBUG=false DATABASE_URL=$(SERVE_DATABASE_URL) PORT=$(PORT) \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-only-not-secret-$$(hostname)-rrn-register} \
+	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-false}
+
+serve: install
+	$(SERVE_ENV) $(PY) manage.py create_database
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
+
+# The demo data in the database `make serve` uses (run once, before `make loadtest`).
+serve-seed: install
+	$(SERVE_ENV) $(PY) manage.py create_database
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py seed_demo
+
+# 50 users for 60 s against `make serve` (loopback only); results in bench/results/.
+LOADTEST_HOST ?= http://127.0.0.1:$(PORT)
+loadtest: install
+	mkdir -p bench/results
+	$(BIN)/locust -f bench/locustfile.py --headless --host $(LOADTEST_HOST) \
+		--users 50 --spawn-rate 10 --run-time 60s --stop-timeout 10 \
+		--csv bench/results/loadtest --only-summary
+
+# Backups of the database DATABASE_URL names (SQLite by default; README § Backups).
+BACKUP_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+backup: install
+	$(BACKUP_ENV) $(PY) manage.py backup_database
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<file>"; exit 2; }
+	$(BACKUP_ENV) $(PY) manage.py restore_database "$(BACKUP)"

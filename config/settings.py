@@ -230,6 +230,9 @@ STORAGES = {
     },
 }
 
+# `manage.py backup_database` writes here unless given --output (README § Backups).
+BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups")))
+
 # Logging: one JSON object per line on stdout (text when DEBUG), each with the request id.
 LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json")
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
