@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrate seed css clean serve serve-seed loadtest backup restore
+.PHONY: install run test lint format migrate seed css clean serve serve-seed loadtest loadtest-data backup restore
 
 install: $(VENV)/.installed node_modules/.installed build/static/css/main.css
 
@@ -69,6 +69,12 @@ serve-seed: install
 	$(SERVE_ENV) $(PY) manage.py create_database
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
 	$(SERVE_ENV) $(PY) manage.py seed_demo
+
+# Fallback data for the load test (bench/loadtest_data.py) when seed_demo is not there.
+loadtest-data: install
+	$(SERVE_ENV) $(PY) manage.py create_database
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) bench/loadtest_data.py
 
 # 50 users for 60 s against `make serve` (loopback only); results in bench/results/.
 LOADTEST_HOST ?= http://127.0.0.1:$(PORT)

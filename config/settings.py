@@ -230,6 +230,11 @@ STORAGES = {
     },
 }
 
+# Where people report accessibility problems and ask for other formats (/accessibility/).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "DJANGO_ACCESSIBILITY_CONTACT_EMAIL", default="accessibility@example.org"
+)
+
 # `manage.py backup_database` writes here unless given --output (README § Backups).
 BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups")))
 

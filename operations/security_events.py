@@ -1,4 +1,6 @@
-"""Security events in the log: every sign-in (and failed or locked-out one), every denied access.
+"""Security events in the log: every denied access and every sign-in lockout.
+
+(Sign-ins, failed sign-ins and sign-outs are logged by accounts.signin.)
 
 Each line carries an ``event`` name, so alerts can be set on, say, a burst of
 ``access_denied`` or ``sign_in_locked_out`` without parsing messages.
@@ -7,7 +9,6 @@ Each line carries an ``event`` name, so alerts can be set on, say, a burst of
 import logging
 
 from django.apps import apps
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 logger = logging.getLogger("rrn.security")
 
@@ -32,25 +33,6 @@ def _user_id(request):
     return user.pk if user is not None and user.is_authenticated else None
 
 
-def log_sign_in(sender, request, user, **kwargs):
-    logger.info("sign in", extra={"event": "sign_in", "user_id": user.pk, **_client(request)})
-
-
-def log_sign_out(sender, request, user, **kwargs):
-    user_id = user.pk if user is not None else None
-    logger.info("sign out", extra={"event": "sign_out", "user_id": user_id, **_client(request)})
-
-
-def log_failed_sign_in(sender, credentials, request=None, **kwargs):
-    # Django has already masked the password in ``credentials``; the name tried is kept so
-    # that guessing across accounts shows up.
-    username = credentials.get("username") or credentials.get("email") or ""
-    logger.warning(
-        "sign-in failed",
-        extra={"event": "sign_in_failed", "username": username, **_client(request)},
-    )
-
-
 def log_lockout(sender, request, username, ip_address, **kwargs):
     logger.warning(
         "sign-in locked out",
@@ -64,9 +46,7 @@ def log_lockout(sender, request, username, ip_address, **kwargs):
 
 
 def connect():
-    user_logged_in.connect(log_sign_in, dispatch_uid="operations.log_sign_in")
-    user_logged_out.connect(log_sign_out, dispatch_uid="operations.log_sign_out")
-    user_login_failed.connect(log_failed_sign_in, dispatch_uid="operations.log_failed_sign_in")
+    # Sign-ins, failed sign-ins and sign-outs are logged by accounts.signin; lockouts here.
     if apps.is_installed("axes"):
         from axes.signals import user_locked_out
 

@@ -1,5 +1,6 @@
 """Site-wide pages: the start page, the accessibility statement and the health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.models import Max
@@ -29,6 +30,11 @@ class StartPageView(TemplateView):
 @method_decorator(login_not_required, name="dispatch")
 class AccessibilityStatementView(TemplateView):
     template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contact_email=settings.ACCESSIBILITY_CONTACT_EMAIL, **kwargs
+        )
 
 
 @login_not_required

@@ -128,32 +128,52 @@ def test_djangos_own_error_log_lines_carry_the_request_id(client):
     assert entry["request"] == "GET /no-such-page/"
 
 
-def test_sign_in_is_logged(client, security_log):
-    user = UserFactory(is_staff=True)
-
-    client.post("/admin/login/", {"username": user.email, "password": TEST_PASSWORD})
-
-    (signed_in,) = security_log.events("sign_in")
-    assert signed_in["user_id"] == user.pk
-    assert signed_in["path"] == "/admin/login/"
-
-
-def test_failed_sign_in_is_logged_without_the_password(client, security_log):
-    user = UserFactory(is_staff=True)
-
-    client.post("/admin/login/", {"username": user.email, "password": "wrong-password-123"})
-
-    (failed,) = security_log.events("sign_in_failed")
-    assert failed["username"] == user.email
-    assert "wrong-password-123" not in "".join(security_log.lines)
-    assert security_log.events("sign_in") == []
+@pytest.fixture
+def signin_log():
+    handler = JsonLines()
+    logger = logging.getLogger("accounts.signin")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
 
 
-def test_sign_out_is_logged(client, security_log):
-    user = UserFactory(is_staff=True)
-    client.force_login(user)
+def test_sign_in_is_logged_as_json_with_the_request_id(client, signin_log):
+    user = UserFactory()
 
-    client.post("/admin/logout/")
+    client.post(
+        "/accounts/login/",
+        {"username": user.email, "password": TEST_PASSWORD},
+        headers={"X-Request-ID": "req-sign-in"},
+    )
 
-    (signed_out,) = security_log.events("sign_out")
-    assert signed_out["user_id"] == user.pk
+    entries = [json.loads(line) for line in signin_log.lines]
+    assert [entry["message"] for entry in entries] == [
+        f"sign-in succeeded user={user.pk} ip=127.0.0.1"
+    ]
+    assert entries[0]["request_id"] == "req-sign-in"
+
+
+def test_failed_sign_in_is_logged_without_the_password(client, signin_log):
+    user = UserFactory()
+
+    client.post("/accounts/login/", {"username": user.email, "password": "wrong-password-123"})
+
+    (entry,) = [json.loads(line) for line in signin_log.lines]
+    assert entry["level"] == "WARNING"
+    assert user.email in entry["message"]
+    assert "wrong-password-123" not in "".join(signin_log.lines)
+
+
+def test_lockout_is_logged_as_a_security_event(client, security_log):
+    user = UserFactory()
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": user.email, "password": "wrong-password"})
+
+    response = client.post("/accounts/login/", {"username": user.email, "password": TEST_PASSWORD})
+
+    assert response.status_code == 429
+    (locked_out, *_) = security_log.events("sign_in_locked_out")
+    assert locked_out["username"] == user.email
+    assert locked_out["level"] == "WARNING"
+    denied = security_log.events("access_denied")
+    assert denied and denied[-1]["status"] == 429

@@ -29,6 +29,8 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="instances share a PostgreSQL database"
     ),
+    # The instances must see the test's rows: committed, not inside a test transaction.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
@@ -112,7 +114,7 @@ def cookie_header(cookies):
 
 
 @pytest.fixture
-def two_instances(transactional_db, tmp_path):
+def two_instances(tmp_path):
     settings = connection.settings_dict
     database_url = (
         f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@"
