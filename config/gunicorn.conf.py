@@ -24,7 +24,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS") or os.environ.get("WEB_CONCURRE
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5  # behind a load balancer that reuses connections
+# Longer than the load balancer's idle timeout (60 s on most), so the balancer, not gunicorn,
+# closes idle connections: otherwise a request can race a close and be reset.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # Recycle workers now and then, staggered, so a slow leak never takes an instance down.
 max_requests = 1000
 max_requests_jitter = 100
