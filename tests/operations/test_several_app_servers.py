@@ -30,7 +30,7 @@ pytestmark = [
         connection.vendor != "postgresql", reason="instances share a PostgreSQL database"
     ),
     # The instances must see the test's rows: committed, not inside a test transaction.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
