@@ -60,6 +60,10 @@ def public_paths(db):
     edition = certification.standards_edition
     return [
         "/",
+        "/providers/",
+        "/providers/export.csv",
+        "/providers/export.json",
+        f"/providers/{certification.provider.slug}/",
         "/accessibility/",
         "/certificates/check/",
         "/certification-bodies/",
