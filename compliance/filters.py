@@ -1,10 +1,16 @@
 """FilterSets of the compliance pages: one serves a list and its export."""
 
 import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
+from certification.models import CertificationBody
 from providers.models import TrainingProvider
+from standards.models import Region
 
-from .models import ComplianceCheck
+from .models import ComplianceCheck, Contract
+from .overview import SORT_CHOICES, STATE_CHOICES, depending_on
 
 
 class ComplianceCheckFilterSet(django_filters.FilterSet):
@@ -34,3 +40,89 @@ class ComplianceCheckFilterSet(django_filters.FilterSet):
         ).distinct()
         for field in self.form.fields.values():
             field.error_messages["invalid_choice"] = "Choose one of the options in the list"
+
+
+class ContractedServiceFilterSet(django_filters.FilterSet):
+    """Filters of a commissioner's overview, its CSV export and its report.
+
+    The database filters (search, region, training provider, body) narrow the contracts;
+    `state` and `sort` are applied by the view to the computed rows (see compliance.overview),
+    and `on` is the date the overview is as of.
+    """
+
+    on = django_filters.DateFilter(
+        label="Date",
+        method="_no_op",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Show the overview as it was on this date.",
+    )
+    q = django_filters.CharFilter(
+        label="Service provider", method="filter_search", help_text="Name or CQC location ID"
+    )
+    state = django_filters.ChoiceFilter(
+        label="State", choices=STATE_CHOICES, method="_no_op", empty_label="Any state"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Region",
+        field_name="service_provider__region",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        empty_label="Any region",
+    )
+    training_provider = django_filters.ModelChoiceFilter(
+        label="Training provider",
+        queryset=TrainingProvider.objects.none(),
+        to_field_name="slug",
+        method="filter_training_provider",
+        empty_label="Any training provider",
+    )
+    body = django_filters.ModelChoiceFilter(
+        label="Certification body",
+        queryset=CertificationBody.objects.all(),
+        to_field_name="slug",
+        method="filter_body",
+        empty_label="Any certification body",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, method="_no_op", empty_label=None
+    )
+
+    class Meta:
+        model = Contract
+        fields = []
+
+    def __init__(self, data=None, *args, commissioner=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Training providers this commissioner's services have ever used: a short list.
+        self.filters["training_provider"].queryset = TrainingProvider.objects.filter(
+            training_arrangements__service_provider__contracts__commissioner=commissioner
+        ).distinct()
+
+    @property
+    def as_of(self):
+        """The date asked for, or today (also when the date given is not valid)."""
+        return self.cleaned("on") or timezone.localdate()
+
+    def cleaned(self, name):
+        """A field's valid value, or None: an invalid field is shown as an error and ignored."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name)
+
+    def _no_op(self, queryset, name, value):
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(service_provider__name__icontains=value)
+            | Q(service_provider__cqc_location_id__iexact=value)
+            | Q(reference__iexact=value)
+        )
+
+    def filter_training_provider(self, queryset, name, value):
+        return depending_on(queryset, self.as_of, training_provider=value)
+
+    def filter_body(self, queryset, name, value):
+        return depending_on(queryset, self.as_of, body=value)

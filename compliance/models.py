@@ -134,6 +134,85 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.reference}: {self.service_provider}"
 
+    def delete(self, *args, **kwargs):
+        """A reviewed contract is evidence of what the commissioner checked: never deleted.
+
+        Its reviews hold it too (PROTECT), so the database refuses the same.
+        """
+        if self.pk and self.reviews.exists():
+            raise models.ProtectedError(
+                "A contract that has been reviewed is ended, never deleted.", {self}
+            )
+        return super().delete(*args, **kwargs)
+
+    def is_current_on(self, on: date):
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class ContractReview(models.Model):
+    """A commissioner's review of a contract's compliance, with the actions agreed.
+
+    Reviews are kept as the contract's history; actions not completed by their due date are
+    flagged on the commissioner's overview.
+    """
+
+    class Outcome(models.TextChoices):
+        COMPLIANT = "compliant", "Compliant"
+        ACTION_NEEDED = "action_needed", "Action needed"
+        NOT_COMPLIANT = "not_compliant", "Not compliant"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    actions_agreed = models.TextField(blank=True)
+    actions_due_on = models.DateField("actions due by", null=True, blank=True)
+    actions_completed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_reviews"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["compliant", "action_needed", "not_compliant"]),
+                name="contract_review_outcome_valid",
+                violation_error_message="Unknown outcome.",
+            ),
+            models.CheckConstraint(
+                condition=Q(actions_due_on__isnull=True) | ~Q(actions_agreed=""),
+                name="contract_review_due_date_needs_actions",
+                violation_error_message="Say which actions were agreed before giving a due date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(actions_due_on__isnull=True) | Q(actions_due_on__gte=F("reviewed_on")),
+                name="contract_review_actions_due_after_review",
+                violation_error_message="Actions cannot be due before the review.",
+            ),
+            models.CheckConstraint(
+                condition=Q(actions_completed_on__isnull=True)
+                | (Q(actions_completed_on__gte=F("reviewed_on")) & ~Q(actions_agreed="")),
+                name="contract_review_completed_after_review",
+                violation_error_message=(
+                    "Actions can only be completed on or after the review that agreed them."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["contract", "-reviewed_on"], name="review_latest_idx")]
+
+    def __str__(self):
+        return f"Review of {self.contract.reference} on {self.reviewed_on}"
+
+    def actions_overdue_on(self, on: date):
+        """Agreed actions due before `on` and not completed by then."""
+        return (
+            self.actions_due_on is not None
+            and self.reviewed_on <= on
+            and self.actions_due_on < on
+            and (self.actions_completed_on is None or self.actions_completed_on > on)
+        )
+
 
 class TrainingArrangement(models.Model):
     """A service provider uses a training provider for restrictive-practice training."""

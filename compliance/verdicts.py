@@ -170,3 +170,68 @@ def service_verdict(service_provider, on: date) -> ServiceVerdict:
     """Reads prefetched `training_arrangements` with their providers' verdict data."""
     verdicts = [arrangement_verdict(a, on) for a in service_provider.training_arrangements.all()]
     return ServiceVerdict(service_provider, on, [v for v in verdicts if v is not None])
+
+
+@dataclass(frozen=True)
+class ContractedServiceVerdict:
+    """A service as one commissioner sees it on a date: its verdict under its contracts.
+
+    `counted` is False when none of its current contracts requires certified training: the
+    service is shown, with its verdict for information, but left out of the counts.
+    """
+
+    service_verdict: ServiceVerdict
+    contracts: list
+    overdue_reviews: list
+    counted: bool
+    reasons: list[Reason]
+
+    @property
+    def service_provider(self):
+        return self.service_verdict.service_provider
+
+    @property
+    def on(self):
+        return self.service_verdict.on
+
+    @property
+    def arrangements(self):
+        return self.service_verdict.arrangements
+
+    @property
+    def state(self):
+        return max((r.state for r in self.reasons), default=ComplianceState.COMPLIANT)
+
+    @property
+    def last_check(self):
+        checks = [a.last_check for a in self.arrangements if a.last_check is not None]
+        return max(checks, key=lambda c: (c.checked_on, c.recorded_at), default=None)
+
+
+def contracted_service_verdict(
+    service_verdict: ServiceVerdict, contracts, reviews, on: date
+) -> ContractedServiceVerdict | None:
+    """The commissioner's state rule (verdicts.md, "A commissioner's contracted service on D").
+
+    The service's own verdict (the worst of its current arrangements; not compliant when it has
+    none), for the `contracts` current on `on` (None when there are none: the service is not
+    on the overview that day), plus the contract reviews whose agreed actions are overdue on
+    `on`, which need action. Counted only when some current contract requires certified
+    training.
+    """
+    current = [c for c in contracts if c.is_current_on(on)]
+    if not current:
+        return None
+    current_ids = {c.pk for c in current}
+    overdue = [r for r in reviews if r.contract_id in current_ids and r.actions_overdue_on(on)]
+    reasons = list(service_verdict.reasons)
+    for review in sorted(overdue, key=lambda r: r.actions_due_on):
+        reasons.append(
+            Reason(
+                ComplianceState.ACTION_NEEDED,
+                f"actions from the contract review of {long_date(review.reviewed_on)} "
+                f"were due on {long_date(review.actions_due_on)}",
+            )
+        )
+    counted = any(c.requires_certified_training for c in current)
+    return ContractedServiceVerdict(service_verdict, current, overdue, counted, reasons)

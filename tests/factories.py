@@ -16,6 +16,7 @@ from compliance.models import (
     Commissioner,
     ComplianceCheck,
     Contract,
+    ContractReview,
     ServiceProvider,
     TrainingArrangement,
 )
@@ -187,6 +188,16 @@ class ContractFactory(DjangoModelFactory):
     service_provider = factory.SubFactory(ServiceProviderFactory)
     reference = factory.Sequence(lambda n: f"CON-{n:04d}")
     starts_on = dt.date(2024, 4, 1)
+
+
+class ContractReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = ContractReview
+
+    contract = factory.SubFactory(ContractFactory)
+    reviewed_on = dt.date(2026, 1, 15)
+    outcome = ContractReview.Outcome.COMPLIANT
+    reviewed_by = factory.SubFactory(UserFactory)
 
 
 class TrainingArrangementFactory(DjangoModelFactory):
