@@ -12,9 +12,8 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
-from certification.models import Certification
-
 from .models import ComplianceCheck, Contract, ContractReview, TrainingArrangement
+from .querysets import certifications_with_verdict_and_scope
 from .verdicts import (
     ComplianceState,
     ContractedServiceVerdict,
@@ -53,9 +52,7 @@ def state_key(row: ContractedServiceVerdict) -> str:
 
 def service_verdict_prefetches(on: date):
     """What `service_verdict` reads for a service on `on`, as prefetches on ServiceProvider."""
-    certifications = Certification.objects.with_verdict_data().prefetch_related(
-        "populations", "settings", "specialist_content"
-    )
+    certifications = certifications_with_verdict_and_scope()
     arrangements = (
         TrainingArrangement.objects.current_on(on)
         .select_related("training_provider")

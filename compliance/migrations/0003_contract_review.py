@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0001_initial"),
+        ("compliance", "0002_evidence_file_random_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
