@@ -52,6 +52,7 @@ REASON_LABELS = {
     "check_overdue": "Compliance check overdue",
     "check_outcome": "Last compliance check not compliant",
     "no_arrangement": "No training arrangement recorded",
+    "review_actions_overdue": "Contract review actions overdue",
 }
 
 
@@ -231,6 +232,7 @@ def contracted_service_verdict(
                 ComplianceState.ACTION_NEEDED,
                 f"actions from the contract review of {long_date(review.reviewed_on)} "
                 f"were due on {long_date(review.actions_due_on)}",
+                "review_actions_overdue",
             )
         )
     counted = any(c.requires_certified_training for c in current)
