@@ -29,7 +29,7 @@ from accounts.models import Membership
 from certification.statuses import Status
 from certification.verdicts import long_date
 
-from .models import Alert, Commissioner, ServiceProvider, TrainingArrangement
+from .models import Alert, Commissioner, Contract, ServiceProvider, TrainingArrangement
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +162,62 @@ def service_provider_notices(today: date) -> Iterator[Notice]:
                 )
 
 
+# A contracted service's page for its commissioner.
+COMMISSIONER_SERVICE_PATH = "/compliance/commissioners/{slug}/services/{service}/"
+
+
+def commissioner_notices(today: date) -> Iterator[Notice]:
+    """News for every member of every commissioner, about the certifications that the current
+    training arrangements of its currently contracted services rely on. One alert per
+    service affected, naming it."""
+    members = defaultdict(list)
+    for membership in (
+        Membership.objects.of_commissioners().filter(user__is_active=True).select_related("user")
+    ):
+        members[membership.commissioner_id].append(membership.user)
+    if not members:
+        return
+    commissioners_of = defaultdict(dict)  # service id -> {commissioner id: commissioner}
+    for contract in (
+        Contract.objects.current_on(today)
+        .filter(commissioner_id__in=list(members))
+        .select_related("commissioner")
+    ):
+        commissioners_of[contract.service_provider_id][contract.commissioner_id] = (
+            contract.commissioner
+        )
+    if not commissioners_of:
+        return
+    arrangements = (
+        TrainingArrangement.objects.current_on(today)
+        .filter(service_provider_id__in=list(commissioners_of))
+        .with_verdict_data()
+        .order_by("pk")
+    )
+    for arrangement in arrangements:
+        service = arrangement.service_provider
+        news = list(_news_about_provider(arrangement, today))
+        for commissioner in commissioners_of[service.pk].values():
+            path = COMMISSIONER_SERVICE_PATH.format(slug=commissioner.slug, service=service.slug)
+            for kind, key, subject, message, certification in news:
+                for user in members[commissioner.pk]:
+                    yield Notice(
+                        recipient=user,
+                        organisation=commissioner,
+                        kind=kind,
+                        key=f"{_organisation_key(commissioner)}:sp{service.pk}:{key}",
+                        subject=f"{service.name}: {subject}",
+                        message=f"This affects {service.name}, a service you commission.\n\n"
+                        f"{message}\n\nSee the service: {path}",
+                        certification=certification,
+                    )
+
+
 # Where `send_alerts` looks for news: functions of `today` yielding Notices.
-SOURCES: list[Callable[[date], Iterable[Notice]]] = [service_provider_notices]
+SOURCES: list[Callable[[date], Iterable[Notice]]] = [
+    service_provider_notices,
+    commissioner_notices,
+]
 
 
 def _new_alert(notice: Notice) -> Alert:

@@ -82,6 +82,10 @@ class ContractImport:
     def is_valid(self):
         return bool(self.rows) and not self.errors and not self.row_errors
 
+    @property
+    def count_new(self):
+        return self.count("new")
+
     def count(self, action):
         return sum(1 for row in self.rows if row.action == action)
 

@@ -1,7 +1,6 @@
 """FilterSets of the compliance pages: one serves a list and its export."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
@@ -9,6 +8,7 @@ from certification.models import CertificationBody
 from providers.models import TrainingProvider
 from standards.models import Region
 
+from .forms import DateField
 from .models import ComplianceCheck, Contract
 from .overview import SORT_CHOICES, STATE_CHOICES, depending_on
 
@@ -42,6 +42,12 @@ class ComplianceCheckFilterSet(django_filters.FilterSet):
             field.error_messages["invalid_choice"] = "Choose one of the options in the list"
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date between 2000 and a year from now, typed as 2026-05-01 or 1/5/2026."""
+
+    field_class = DateField
+
+
 class ContractedServiceFilterSet(django_filters.FilterSet):
     """Filters of a commissioner's overview, its CSV export and its report.
 
@@ -50,11 +56,10 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
     and `on` is the date the overview is as of.
     """
 
-    on = django_filters.DateFilter(
+    on = BoundedDateFilter(
         label="Date",
         method="_no_op",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Show the overview as it was on this date.",
+        help_text="Show the overview as it was (or will be) on this date, e.g. 2026-03-01",
     )
     q = django_filters.CharFilter(
         label="Service provider", method="filter_search", help_text="Name or CQC location ID"

@@ -174,7 +174,7 @@ def sort_rows(rows, sort: str | None):
     if sort == "service":
         return sorted(rows, key=_name)
     if sort == "region":
-        return sorted(rows, key=lambda r: (r.service_provider.region.name, _name(r)))
+        return sorted(rows, key=lambda r: (r.service_provider.region.label, _name(r)))
     if sort == "last_check":
         return sorted(
             rows,

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import service_provider_urls, views
+from . import commissioner_urls, service_provider_urls, views
 
 app_name = "compliance"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     # A service provider's pages: dashboard, arrangements, checks, history, alerts.
     path("service-providers/<slug:slug>/", include(service_provider_urls)),
-    path("commissioners/<slug:slug>/", views.commissioner, name="commissioner"),
+    # A commissioner's pages: overview, contracts, reviews, exposure, report.
+    path("commissioners/<slug:slug>/", include(commissioner_urls)),
 ]

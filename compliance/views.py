@@ -84,15 +84,4 @@ def _members(organisation):
 # A service provider's dashboard and pages: compliance/service_provider_views.py.
 
 
-@login_required
-def commissioner(request, slug):
-    commissioner = get_commissioner_for_user(request, slug)
-    return render(
-        request,
-        "compliance/organisation.html",
-        {
-            "organisation": commissioner,
-            "kind": "Commissioner",
-            "members": _members(commissioner),
-        },
-    )
+# A commissioner's pages: compliance/commissioner_views.py.
