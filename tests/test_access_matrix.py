@@ -41,6 +41,8 @@ from tests.factories import (
     CertificationBodyFactory,
     CommissionerFactory,
     ComplianceCheckFactory,
+    ContractFactory,
+    ContractReviewFactory,
     MembershipFactory,
     ServiceProviderFactory,
     TrainingArrangementFactory,
@@ -144,6 +146,28 @@ class World:
         recipient = self.acting_user or UserFactory()
         return AlertFactory(recipient=recipient, service_provider=self.service_provider_a)
 
+    @cached_property
+    def contract_a(self):
+        """Commissioner A's contract with service provider A."""
+        return ContractFactory(
+            commissioner=self.commissioner_a, service_provider=self.service_provider_a
+        )
+
+    @cached_property
+    def review_a(self):
+        """A review of commissioner A's contract, with actions not yet completed."""
+        return ContractReviewFactory(
+            contract=self.contract_a,
+            actions_agreed="Book refresher training",
+            actions_due_on=self.contract_a.starts_on.replace(year=2027),
+        )
+
+    @cached_property
+    def commissioner_alert_a(self):
+        """An alert about commissioner A, for the acting user."""
+        recipient = self.acting_user or UserFactory()
+        return AlertFactory(recipient=recipient, commissioner=self.commissioner_a)
+
 
 def slug_of(attribute):
     return lambda world: {"slug": getattr(world, attribute).slug}
@@ -158,6 +182,21 @@ def sp_a(**objects):
 
 
 SP_STAFF = members_of("service_provider")
+CO_STAFF = members_of("commissioner")
+
+
+def co_a(**objects):
+    """Commissioner A's slug, and the pk of each named object of the world."""
+    return lambda world: {
+        "slug": world.commissioner_a.slug,
+        **{kwarg: getattr(world, attribute).pk for kwarg, attribute in objects.items()},
+    }
+
+
+def co_a_service(world):
+    """Commissioner A's slug and service provider A's, a service under contract with A."""
+    world.contract_a  # noqa: B018 (creates the contract)
+    return {"slug": world.commissioner_a.slug, "service_slug": world.service_provider_a.slug}
 
 
 def current_edition_slug(world):
@@ -228,7 +267,33 @@ ROWS = [
     Row("compliance:check_export", sp_a(), expect=SP_STAFF),
     Row("compliance:check_detail", sp_a(pk="check_a"), expect=SP_STAFF),
     Row("compliance:check_evidence", sp_a(pk="check_a"), expect=SP_STAFF),
-    Row("compliance:commissioner", slug_of("commissioner_a"), expect=members_of("commissioner")),
+    # compliance: a commissioner's pages (commissioner_urls.py). Forms posted empty are shown
+    # again with errors (200); commissioner B's staff get 404 on every page of A.
+    Row("compliance:commissioner", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_export", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_report", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_exposure", co_a(), expect=CO_STAFF),
+    Row(
+        "compliance:commissioner_alert_read",
+        co_a(pk="commissioner_alert_a"),
+        "POST",
+        members_of("commissioner", 302),
+    ),
+    Row("compliance:commissioner_service", co_a_service, expect=CO_STAFF),
+    Row("compliance:contract_list", co_a(), expect=CO_STAFF),
+    Row("compliance:contract_new", co_a(), expect=CO_STAFF),
+    Row("compliance:contract_new", co_a(), "POST", CO_STAFF),
+    Row("compliance:contract_import", co_a(), expect=CO_STAFF),
+    Row("compliance:contract_import", co_a(), "POST", CO_STAFF),
+    Row("compliance:contract_detail", co_a(pk="contract_a"), expect=CO_STAFF),
+    Row("compliance:contract_edit", co_a(pk="contract_a"), expect=CO_STAFF),
+    Row("compliance:contract_edit", co_a(pk="contract_a"), "POST", CO_STAFF),
+    Row("compliance:contract_end", co_a(pk="contract_a"), expect=CO_STAFF),
+    Row("compliance:contract_end", co_a(pk="contract_a"), "POST", CO_STAFF),
+    Row("compliance:review_new", co_a(pk="contract_a"), expect=CO_STAFF),
+    Row("compliance:review_new", co_a(pk="contract_a"), "POST", CO_STAFF),
+    Row("compliance:review_actions_completed", co_a(pk="review_a"), expect=CO_STAFF),
+    Row("compliance:review_actions_completed", co_a(pk="review_a"), "POST", CO_STAFF),
 ]
 
 
