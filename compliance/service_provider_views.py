@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -188,8 +189,12 @@ def arrangement_new(request, slug):
             initial={"training_provider": provider_slug, "starts_on": timezone.localdate()},
             service_provider=service_provider,
         )
-        provider = form.fields["training_provider"].queryset.filter(slug=provider_slug[:220])
-        provider = provider.first()
+        # Slugs are [-a-z0-9_]; anything else (a NUL byte, say) can name no provider, and
+        # PostgreSQL refuses NUL in a query outright.
+        provider = None
+        if slug_re.fullmatch(provider_slug[:220]):
+            queryset = form.fields["training_provider"].queryset
+            provider = queryset.filter(slug=provider_slug[:220]).first()
         if provider is None:
             raise Http404("No such training provider on the register")
         context.update(form=form, provider=provider)

@@ -606,3 +606,9 @@ def test_superuser_sees_any_service_provider(client, superuser, service_provider
     assert client.get(url("check_detail", service_provider_b, check.pk)).status_code == 200
     assert TrainingProvider.objects.exists()
     assert Alert.objects.count() == 0
+
+
+@pytest.mark.parametrize("provider", ["\x00", "a\x00b", "not a slug", "x" * 20000])
+def test_malformed_provider_choice_is_404_not_500(signed_in, service_provider_a, provider):
+    response = signed_in.get(url("arrangement_new", service_provider_a), {"provider": provider})
+    assert response.status_code == 404
