@@ -1,0 +1,58 @@
+"""The demo data: built once, safe to run again, never with DEBUG off."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from certification.models import Certification
+from compliance.models import ServiceProvider, TrainingArrangement
+from compliance.verdicts import ComplianceState, arrangement_verdict
+from providers.models import TrainingProvider
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        TrainingProvider.objects.count(),
+        Certification.objects.count(),
+        TrainingArrangement.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+def test_seed_demo_is_idempotent_and_gives_care_user_the_promised_warnings(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    assert first[0] >= 150
+    assert set(Certification.objects.values_list("status", flat=True)) == {
+        "working_towards", "certified", "suspended", "withdrawn", "expired",
+    }  # fmt: skip
+    assert Certification.objects.filter(role="affiliate").exists()
+    for email in [
+        "admin@example.org", "certifier@example.org", "certifier2@example.org",
+        "care@example.org", "care2@example.org", "commissioner@example.org",
+        "commissioner2@example.org", "trainer@example.org",
+    ]:  # fmt: skip
+        assert User.objects.get(email=email).check_password("register-demo-2026")
+
+    care = ServiceProvider.objects.get(memberships__user__email="care@example.org")
+    arrangements = TrainingArrangement.objects.with_verdict_data().filter(service_provider=care)
+    verdicts = [arrangement_verdict(a, timezone.localdate()) for a in arrangements]
+    texts = [r.text for v in verdicts for r in v.reasons]
+    assert any(t.startswith("certification suspended") for t in texts)
+    assert any(t.startswith("certificate ends on") for t in texts)
+    assert "certification body not UKAS-accredited" in texts
+    assert ComplianceState.COMPLIANT in [v.state for v in verdicts]
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
+    assert TrainingProvider.objects.count() == 0
