@@ -1,0 +1,502 @@
+"""Admin for certification bodies, their accreditation, certifications and their history.
+
+Certification body staff see and change only their own body's records (`BodyScopedAdminMixin`);
+site administrators see all. A certification's status moves only through its "Change status"
+page (`certification.services.move_certification`); events and accreditation changes are
+read-only for everyone.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .audit import ArchiveActionsMixin, HistoryKeptAdmin
+from .forms import (
+    AccreditationChangeForm,
+    CertificationAddForm,
+    CertificationChangeForm,
+    StatusMoveForm,
+)
+from .models import (
+    AccreditationChange,
+    Certification,
+    CertificationBody,
+    CertificationEvent,
+    CertificationImport,
+)
+from .services import (
+    StaleCertificationError,
+    record_accreditation_change,
+    register_certification,
+    save_certification_edit,
+)
+from .staff import BodyScopedAdminMixin, staff_body_ids
+
+EVENT_FIELDS = (
+    "effective_date",
+    "from_status",
+    "to_status",
+    "reason",
+    "certificate_number",
+    "certified_on",
+    "valid_until",
+    "recorded_by",
+    "recorded_at",
+)
+
+
+class ReadOnlyAdminMixin:
+    """History rows: nobody adds, changes or deletes them here, superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AccreditationChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AccreditationChange
+    fields = ("effective_date", "status", "note", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    extra = 0
+    ordering = ("-effective_date", "-pk")
+
+
+@admin.register(CertificationBody)
+class CertificationBodyAdmin(BodyScopedAdminMixin, HistoryKeptAdmin):
+    body_lookup = "pk"
+    list_display = ("name", "ukas_number", "accreditation_today", "last_verified_on")
+    search_fields = ("name", "ukas_number")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+    inlines = [AccreditationChangeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("accreditation_changes")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        # A body's own staff keep its contact details; its identity and UKAS accreditation
+        # are recorded by site administrators.
+        return ("name", "slug", "ukas_number", "accreditation_standard", "last_verified_on")
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+    @admin.display(description="UKAS accreditation today")
+    def accreditation_today(self, body):
+        status = body.accreditation_on(timezone.localdate())
+        return status.get_status_display() if status else "Not recorded"
+
+
+@admin.register(AccreditationChange)
+class AccreditationChangeAdmin(BodyScopedAdminMixin, admin.ModelAdmin):
+    """Site administrators record UKAS accreditation changes; nobody edits or deletes them."""
+
+    form = AccreditationChangeForm
+    list_display = ("body", "status", "effective_date", "note", "recorded_by", "recorded_at")
+    list_filter = ("status", "body")
+    search_fields = ("body__name", "note")
+    list_select_related = ("body", "recorded_by")
+    date_hierarchy = "effective_date"
+    ordering = ("-effective_date", "-pk")
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("body", "status", "effective_date", "note", "recorded_by", "recorded_at")
+        return ()
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            return ("body", "status", "effective_date", "note", "recorded_by", "recorded_at")
+        return ("body", "status", "effective_date", "note", "verified_on")
+
+    def save_model(self, request, obj, form, change):
+        change_recorded = record_accreditation_change(
+            obj.body,
+            obj.status,
+            effective_date=obj.effective_date,
+            note=obj.note,
+            recorded_by=request.user,
+        )
+        obj.pk = change_recorded.pk
+        obj.recorded_at = change_recorded.recorded_at
+        obj._state.adding = False
+        verified_on = form.cleaned_data.get("verified_on")
+        if verified_on:
+            body = obj.body
+            body.last_verified_on = verified_on
+            body._history_user = request.user
+            body.save()
+
+
+class CertificationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CertificationEvent
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
+    extra = 0
+    ordering = ("-effective_date", "-recorded_at", "-pk")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Certification)
+class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptAdmin):
+    form = CertificationChangeForm
+    add_form = CertificationAddForm
+    list_display = (
+        "provider",
+        "body",
+        "role",
+        "status",
+        "certificate_number",
+        "valid_until",
+        "is_archived",
+        "change_status_link",
+    )
+    list_filter = ("status", "role", "is_archived", "body", "standards_edition", "valid_until")
+    search_fields = (
+        "provider__name",
+        "provider__registration_number",
+        "certificate_number",
+    )
+    list_select_related = ("provider", "body")
+    ordering = ("provider__name", "body__name")
+    autocomplete_fields = ("provider", "parent", "curricula")
+    filter_horizontal = ("populations", "settings", "regions", "specialist_content")
+    inlines = [CertificationEventInline]
+    readonly_fields = (
+        "status",
+        "certificate_number",
+        "certified_on",
+        "valid_until",
+        "change_status_link",
+        "version",
+    )
+    fieldsets = (
+        (
+            "Status (changed only through “Change status”)",
+            {
+                "fields": (
+                    "status",
+                    "certificate_number",
+                    "certified_on",
+                    "valid_until",
+                    "change_status_link",
+                )
+            },
+        ),
+        (
+            None,
+            {
+                "fields": (
+                    "provider",
+                    "body",
+                    "role",
+                    "parent",
+                    "standards_edition",
+                    "registered_on",
+                    "is_archived",
+                    "version",
+                    "opened_version",
+                )
+            },
+        ),
+        (
+            "Scope",
+            {"fields": ("populations", "settings", "regions", "curricula", "specialist_content")},
+        ),
+    )
+    add_fieldsets = (
+        (
+            "First status",
+            {
+                "fields": (
+                    "status",
+                    "effective_date",
+                    "reason",
+                    "certificate_number",
+                    "certified_on",
+                    "valid_until",
+                )
+            },
+        ),
+        (
+            None,
+            {
+                "fields": (
+                    "provider",
+                    "body",
+                    "role",
+                    "parent",
+                    "standards_edition",
+                    "registered_on",
+                )
+            },
+        ),
+        (
+            "Scope",
+            {"fields": ("populations", "settings", "regions", "curricula", "specialist_content")},
+        ),
+    )
+
+    # --- forms -------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = self.add_form if obj is None else self.form
+        kwargs["form"] = form
+        # Fields declared on the form (the first event, the opened version) are not model
+        # fields the form factory should look for.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if name not in form.declared_fields]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            (*self.readonly_fields, "body")
+            if not request.user.is_superuser
+            else (self.readonly_fields)
+        )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return tuple(f for f in self.list_filter if f != "body")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "body" and not request.user.is_superuser:
+            kwargs["queryset"] = CertificationBody.objects.filter(pk__in=staff_body_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # --- saving ------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = register_certification(
+                provider=obj.provider,
+                body=obj.body,
+                standards_edition=obj.standards_edition,
+                status=form.cleaned_data["status"],
+                effective_date=form.cleaned_data["effective_date"],
+                reason=form.cleaned_data["reason"],
+                recorded_by=request.user,
+                certificate=form.certificate,
+                role=obj.role,
+                parent=obj.parent,
+                registered_on=obj.registered_on,
+            )
+            obj.__dict__.update(
+                {
+                    k: v
+                    for k, v in created.__dict__.items()
+                    if k != "_state" and not k.startswith("_")
+                }
+            )
+            obj._state.adding = False
+            obj._state.db = created._state.db
+            return
+        save_certification_edit(
+            obj, expected_version=form.cleaned_data["opened_version"], recorded_by=request.user
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleCertificationError as error:
+            # Someone saved between this form's checks and its UPDATE: nothing was written.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except (ValidationError, IntegrityError) as error:
+            text = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, f"Not saved: {text}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_archived(self, request, obj):
+        save_certification_edit(obj, expected_version=obj.version, recorded_by=request.user)
+
+    # --- status moves ------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/change-status/",
+                self.admin_site.admin_view(self.change_status_view),
+                name="{}_{}_change_status".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Change status")
+    def change_status_link(self, certification):
+        if certification.pk is None:
+            return "-"
+        url = reverse("admin:certification_certification_change_status", args=[certification.pk])
+        return format_html('<a href="{}">Change status</a>', url)
+
+    def change_status_view(self, request, object_id):
+        certification = get_object_or_404(
+            self.get_queryset(request).select_related("provider", "body"), pk=object_id
+        )
+        if not self.has_change_permission(request, certification):
+            raise PermissionDenied
+        form = StatusMoveForm(request.POST or None, certification=certification)
+        if request.method == "POST" and form.is_valid():
+            from .services import move_certification
+
+            try:
+                move_certification(
+                    certification,
+                    form.cleaned_data["to_status"],
+                    effective_date=form.cleaned_data["effective_date"],
+                    reason=form.cleaned_data["reason"],
+                    recorded_by=request.user,
+                    certificate=form.certificate,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleCertificationError as error:
+                form.add_error(None, error.messages)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    f"{certification.provider} is now "
+                    f"{certification.get_status_display().lower()}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:certification_certification_change", args=[certification.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change status: {certification}",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": certification,
+            "form": form,
+            "events": certification.events.select_related("recorded_by").order_by(
+                "-effective_date", "-recorded_at", "-pk"
+            ),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(
+            request, "admin/certification/certification/change_status.html", context
+        )
+
+
+@admin.register(CertificationEvent)
+class CertificationEventAdmin(BodyScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Status moves, as recorded. Read-only for everyone: they are the certification's
+    history. New ones are made by the "Change status" page of a certification."""
+
+    body_lookup = "certification__body"
+    list_display = (
+        "effective_date",
+        "provider",
+        "body",
+        "from_status",
+        "to_status",
+        "reason",
+        "recorded_by",
+        "recorded_at",
+    )
+    list_filter = ("to_status", "from_status", "certification__body")
+    search_fields = (
+        "certification__provider__name",
+        "certification__certificate_number",
+        "reason",
+    )
+    list_select_related = ("certification__provider", "certification__body", "recorded_by")
+    date_hierarchy = "effective_date"
+    ordering = ("-effective_date", "-recorded_at", "-pk")
+    fields = ("certification", *EVENT_FIELDS)
+    readonly_fields = fields
+
+    @admin.display(ordering="certification__provider__name")
+    def provider(self, event):
+        return event.certification.provider
+
+    @admin.display(ordering="certification__body__name")
+    def body(self, event):
+        return event.certification.body
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return tuple(f for f in self.list_filter if f != "certification__body")
+
+
+@admin.register(CertificationImport)
+class CertificationImportAdmin(BodyScopedAdminMixin, admin.ModelAdmin):
+    """CSV imports of a body's certifications: uploaded, previewed, then confirmed."""
+
+    list_display = (
+        "uploaded_at",
+        "filename",
+        "body",
+        "uploaded_by",
+        "state",
+        "row_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+    )
+    list_filter = ("state",)
+    search_fields = ("filename",)
+    list_select_related = ("body", "uploaded_by")
+    ordering = ("-uploaded_at", "-pk")
+    exclude = ("content",)
+    readonly_fields = (
+        "body",
+        "uploaded_by",
+        "uploaded_at",
+        "filename",
+        "sha256",
+        "state",
+        "row_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "imported_at",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,8 +1,221 @@
-"""Forms of the public certification pages."""
+"""Forms of the certification pages: the public certificate check, and the admin's status
+moves, ordinary edits and new records."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
+from .models import AccreditationChange, Certification
+from .services import Certificate, normalise_certificate_number, stale_message
+from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
+
+# Everything an editor may change on a certification; status, certificate number and dates
+# change only through status moves.
+EDITABLE_FIELDS = [
+    "provider",
+    "body",
+    "role",
+    "parent",
+    "standards_edition",
+    "registered_on",
+    "populations",
+    "settings",
+    "regions",
+    "curricula",
+    "specialist_content",
+    "is_archived",
+]
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CertificateFieldsMixin:
+    """Certificate number and dates, asked for when the move is to `certified`."""
+
+    def clean_certificate(self, to_status):
+        data = self.cleaned_data
+        if to_status != Status.CERTIFIED:
+            return None
+        missing = False
+        for name, message in (
+            ("certificate_number", "Enter the certificate number."),
+            ("certified_on", "Enter the date the certificate starts."),
+            ("valid_until", "Enter the date the certificate ends."),
+        ):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+                missing = True
+        if missing or self.errors:
+            return None
+        return Certificate(data["certificate_number"], data["certified_on"], data["valid_until"])
+
+
+class StatusMoveForm(CertificateFieldsMixin, forms.Form):
+    """A status move: only the moves allowed from the certification's current status."""
+
+    to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
+    effective_date = forms.DateField(
+        label="Effective date", widget=DATE_WIDGET, help_text="When the change takes effect."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the status changes. Shown in the certification's public history.",
+    )
+    certificate_number = forms.CharField(
+        required=False, max_length=40, help_text="Only when the new status is Certified."
+    )
+    certified_on = forms.DateField(
+        label="Certificate starts on", required=False, widget=DATE_WIDGET
+    )
+    valid_until = forms.DateField(label="Certificate ends on", required=False, widget=DATE_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, certification, **kwargs):
+        self.certification = certification
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": certification.version,
+                "effective_date": timezone.localdate(),
+                "certificate_number": certification.certificate_number,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = self.move_choices(certification.status)
+
+    @staticmethod
+    def move_choices(status):
+        allowed = ALLOWED_MOVES[status]
+        choices = []
+        for target in Status:
+            if target not in allowed:
+                continue
+            label = target.label
+            if target == status == Status.CERTIFIED:
+                label = "Certified: renewal (new certificate dates)"
+            elif status == Status.SUSPENDED and target == Status.CERTIFIED:
+                label = "Certified: reinstated"
+            elif status == Status.EXPIRED and target == Status.CERTIFIED:
+                label = "Certified: recertified"
+            choices.append((target.value, label))
+        return choices
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Enter the reason for this change.")
+        return reason
+
+    def clean_certificate_number(self):
+        return normalise_certificate_number(self.cleaned_data.get("certificate_number"))
+
+    def clean(self):
+        data = super().clean()
+        self.certificate = self.clean_certificate(data.get("to_status"))
+        return data
+
+
+class CertificationChangeForm(forms.ModelForm):
+    """An ordinary edit. `opened_version` is the version the editor opened; saving checks it
+    (here for a friendly message, and again in the UPDATE for a race-proof refusal)."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Certification
+        fields = EDITABLE_FIELDS
+        widgets = {"registered_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["opened_version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        opened = data.get("opened_version")
+        if self.instance.pk and opened is not None:
+            current = Certification.objects.get(pk=self.instance.pk)
+            if current.version != opened:
+                raise ValidationError(stale_message(current), code="stale")
+        return data
+
+
+class CertificationAddForm(CertificateFieldsMixin, forms.ModelForm):
+    """A new certification: put on the register with its first event (who, when, why)."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s.value, s.label) for s in Status if s in ALLOWED_MOVES[None]],
+        initial=Status.WORKING_TOWARDS,
+    )
+    effective_date = forms.DateField(label="Effective date", widget=DATE_WIDGET)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    certificate_number = forms.CharField(
+        required=False, max_length=40, help_text="Only when the status is Certified."
+    )
+    certified_on = forms.DateField(
+        label="Certificate starts on", required=False, widget=DATE_WIDGET
+    )
+    valid_until = forms.DateField(label="Certificate ends on", required=False, widget=DATE_WIDGET)
+
+    class Meta:
+        model = Certification
+        fields = EDITABLE_FIELDS
+        widgets = {"registered_on": DATE_WIDGET}
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Enter the reason for this change.")
+        return reason
+
+    def clean_certificate_number(self):
+        number = normalise_certificate_number(self.cleaned_data.get("certificate_number"))
+        if number and Certification.objects.filter(certificate_number=number).exists():
+            raise ValidationError("Another certification already has this certificate number.")
+        return number
+
+    def clean_effective_date(self):
+        effective = self.cleaned_data["effective_date"]
+        if effective > timezone.localdate():
+            raise ValidationError("The effective date cannot be in the future.")
+        return effective
+
+    def clean(self):
+        data = super().clean()
+        self.certificate = self.clean_certificate(data.get("status"))
+        provider, body = data.get("provider"), data.get("body")
+        if (
+            provider
+            and body
+            and Certification.objects.filter(
+                provider=provider, body=body, status__in=CURRENT_STATUSES
+            ).exists()
+        ):
+            raise ValidationError(
+                "This provider already has a current certification with this body: "
+                "change its status instead."
+            )
+        return data
+
+
+class AccreditationChangeForm(forms.ModelForm):
+    """A change of a body's UKAS accreditation, and when it was last checked with UKAS."""
+
+    verified_on = forms.DateField(
+        label="Last verified with UKAS on",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Updates the body's 'last verified' date.",
+    )
+
+    class Meta:
+        model = AccreditationChange
+        fields = ["body", "status", "effective_date", "note"]
+        widgets = {"effective_date": DATE_WIDGET}
 
 
 class CertificateCheckForm(forms.Form):

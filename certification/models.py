@@ -322,3 +322,36 @@ class CertificationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Certification events are append-only.")
+
+
+class CertificationImport(models.Model):
+    """A CSV file of a body's certifications, kept from upload (preview) to confirmation.
+
+    The file is stored here as text so that the preview and the confirmation read the very
+    same bytes (checked by `sha256`), whichever app server handles each request.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not imported"
+        IMPORTED = "imported", "Imported"
+
+    body = models.ForeignKey(CertificationBody, on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.TextField(help_text="The uploaded file, decoded as UTF-8.")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PREVIEWED)
+    row_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} for {self.body} ({self.get_state_display().lower()})"

@@ -254,3 +254,35 @@ def expire_due_certifications(*, today=None):
                 )
             )
     return moved
+
+
+@transaction.atomic
+def save_certification_edit(certification, *, expected_version, recorded_by=None, **changes):
+    """Save an ordinary edit (scope, role, archive...) of a certification, unless someone else
+    saved it since the editor opened it: the version check is in the UPDATE itself
+    (UPDATE ... WHERE version = N), so of two concurrent edits only the first is saved.
+
+    Status, certificate number and dates are not ordinary edits: see `move_certification`.
+    Many-to-many scope fields are saved by the caller inside the same transaction.
+    """
+    claimed = Certification.objects.filter(pk=certification.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StaleCertificationError(stale_message(Certification.objects.get(pk=certification.pk)))
+    for name, value in changes.items():
+        setattr(certification, name, value)
+    certification.version = expected_version + 1
+    if recorded_by is not None:
+        certification._history_user = recorded_by
+    # Never write the fields that only status moves may change.
+    certification.save(
+        update_fields=[
+            f.attname
+            for f in Certification._meta.concrete_fields
+            if not f.primary_key
+            and f.name not in ("status", "certificate_number", "certified_on", "valid_until")
+            and f.name != "created_at"
+        ]
+    )
+    return certification
