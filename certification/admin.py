@@ -33,6 +33,7 @@ from .models import (
 )
 from .services import (
     StaleCertificationError,
+    expire_due_certifications,
     record_accreditation_change,
     register_certification,
     save_certification_edit,
@@ -184,6 +185,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
     )
     list_select_related = ("provider", "body")
     ordering = ("provider__name", "body__name")
+    actions = ["archive", "unarchive", "expire_due"]
     autocomplete_fields = ("provider", "parent", "curricula")
     filter_horizontal = ("populations", "settings", "regions", "specialist_content")
     inlines = [CertificationEventInline]
@@ -343,6 +345,21 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
 
     def save_archived(self, request, obj):
         save_certification_edit(obj, expected_version=obj.version, recorded_by=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("expire_due", None)
+        return actions
+
+    @admin.action(description="Expire selected certifications past their end date")
+    def expire_due(self, request, queryset):
+        moved = expire_due_certifications(certifications=queryset)
+        self.message_user(
+            request,
+            f"{len(moved)} certification(s) moved to expired; "
+            "the others are not past their end date.",
+        )
 
     # --- status moves ------------------------------------------------------------------
 

@@ -229,11 +229,14 @@ def record_accreditation_change(body, status, *, effective_date, note="", record
     )
 
 
-def expire_due_certifications(*, today=None):
+def expire_due_certifications(*, today=None, certifications=None):
     """Move every certification past its end date to expired. Safe to repeat: returns the
-    certifications moved this time (none the second time)."""
+    certifications moved this time (none the second time). `certifications` narrows it to a
+    queryset (for example the rows selected in the admin)."""
     today = today or timezone.localdate()
-    due = Certification.objects.filter(
+    if certifications is None:
+        certifications = Certification.objects.all()
+    due = certifications.filter(
         status__in=[Status.CERTIFIED, Status.SUSPENDED], valid_until__lt=today
     ).order_by("pk")
     moved = []
