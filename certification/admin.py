@@ -10,18 +10,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from . import importing
 from .audit import ArchiveActionsMixin, HistoryKeptAdmin
 from .forms import (
     AccreditationChangeForm,
     CertificationAddForm,
     CertificationChangeForm,
+    CertificationImportForm,
     StatusMoveForm,
 )
 from .models import (
@@ -185,7 +187,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
     )
     list_select_related = ("provider", "body")
     ordering = ("provider__name", "body__name")
-    actions = ["archive", "unarchive", "expire_due"]
+    actions = ["archive", "unarchive", "expire_due", "export_csv"]
     autocomplete_fields = ("provider", "parent", "curricula")
     filter_horizontal = ("populations", "settings", "regions", "specialist_content")
     inlines = [CertificationEventInline]
@@ -367,12 +369,137 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "import/",
+                self.admin_site.admin_view(self.import_upload_view),
+                name="{}_{}_import".format(*info),
+            ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="{}_{}_import_preview".format(*info),
+            ),
+            path(
                 "<path:object_id>/change-status/",
                 self.admin_site.admin_view(self.change_status_view),
                 name="{}_{}_change_status".format(*info),
             ),
             *super().get_urls(),
         ]
+
+    # --- bulk import -------------------------------------------------------------------
+
+    def _may_import(self, request):
+        return request.user.has_perm("certification.add_certificationimport")
+
+    def import_template_view(self, request):
+        if not self._may_import(request):
+            raise PermissionDenied
+        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="certifications-template.csv"'
+        return response
+
+    def import_upload_view(self, request):
+        if not self._may_import(request):
+            raise PermissionDenied
+        bodies = CertificationBody.objects.for_user(request.user).order_by("name")
+        form = CertificationImportForm(request.POST or None, request.FILES or None, bodies=bodies)
+        if request.method == "POST" and form.is_valid():
+            upload = CertificationImport.objects.create(
+                body=form.cleaned_data["body"],
+                uploaded_by=request.user,
+                filename=form.cleaned_data["file"].name[:255],
+                sha256=importing.sha256(form.text),
+                content=form.text,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:certification_certification_import_preview", args=[upload.pk])
+            )
+        return TemplateResponse(
+            request,
+            "admin/certification/certification/import_upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Import certifications from CSV",
+                "opts": self.opts,
+                "form": form,
+            },
+        )
+
+    def import_preview_view(self, request, import_id):
+        if not self._may_import(request):
+            raise PermissionDenied
+        upload = get_object_or_404(
+            CertificationImport.objects.select_related("body"),
+            pk=import_id,
+            body__in=CertificationBody.objects.for_user(request.user),
+        )
+        if upload.state == CertificationImport.State.IMPORTED:
+            self.message_user(request, "This file was already imported.", messages.WARNING)
+            return HttpResponseRedirect(
+                reverse("admin:certification_certificationimport_change", args=[upload.pk])
+            )
+        if importing.sha256(upload.content) != upload.sha256:
+            raise PermissionDenied("The stored file does not match its fingerprint.")
+        importer = importing.Importer(
+            upload.body, request.user, source=f"CSV import of {upload.filename}"
+        )
+        plan = importer.plan(upload.content)
+        stale = False
+        if request.method == "POST" and plan.is_valid:
+            if request.POST.get("digest") != plan.digest():
+                stale = True
+            else:
+                try:
+                    counts = importer.apply(plan)
+                except (ValidationError, IntegrityError) as error:
+                    text = " ".join(getattr(error, "messages", [str(error)]))
+                    self.message_user(request, f"Nothing was imported: {text}", messages.ERROR)
+                else:
+                    CertificationImport.objects.filter(pk=upload.pk).update(
+                        state=CertificationImport.State.IMPORTED,
+                        imported_at=timezone.now(),
+                        row_count=len(plan.rows),
+                        created_count=counts["create"],
+                        updated_count=counts["update"],
+                        unchanged_count=counts["unchanged"],
+                    )
+                    self.message_user(
+                        request,
+                        f"Imported {upload.filename}: {counts['create']} created, "
+                        f"{counts['update']} updated, {counts['unchanged']} unchanged.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:certification_certification_changelist")
+                    )
+        return TemplateResponse(
+            request,
+            "admin/certification/certification/import_preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Preview of {upload.filename} for {upload.body}",
+                "opts": self.opts,
+                "upload": upload,
+                "plan": plan,
+                "counts": plan.counts,
+                "digest": plan.digest(),
+                "stale": stale,
+            },
+        )
+
+    @admin.action(description="Download selected as CSV (the import format)")
+    def export_csv(self, request, queryset):
+        rows = queryset.select_related("provider__region").prefetch_related(
+            "populations", "settings", "regions", "specialist_content"
+        )
+        response = HttpResponse(importing.export_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="certifications.csv"'
+        return response
 
     @admin.display(description="Change status")
     def change_status_link(self, certification):

@@ -243,3 +243,31 @@ class CertificateCheckForm(forms.Form):
                 f"Certificate numbers are {MAX_CERTIFICATE_NUMBER_LENGTH} characters or fewer"
             )
         return number
+
+
+class CertificationImportForm(forms.Form):
+    """Upload of a CSV file of one body's certifications."""
+
+    body = forms.ModelChoiceField(queryset=None, label="Certification body", empty_label=None)
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV, at most 10 MB, in the columns of the template.",
+    )
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+
+    def clean_file(self):
+        from .importing import MAX_BYTES, ImportFileError, decode_upload, read_rows
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError("The file is larger than 10 MB. Split it into smaller files.")
+        try:
+            text = decode_upload(upload.read())
+            read_rows(text)
+        except ImportFileError as error:
+            raise ValidationError(str(error)) from error
+        self.text = text
+        return upload
