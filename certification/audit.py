@@ -5,8 +5,16 @@ Each object's admin "History" page shows its own trail (`HistoryKeptAdmin`); sit
 administrators also get one filterable log across all of them (`AuditLogView`).
 """
 
+from collections import defaultdict
+
+from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import CharField, Value
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -60,3 +68,119 @@ class ArchiveActionsMixin:
     def unarchive(self, request, queryset):
         changed = self._set_archived(request, queryset, False)
         self.message_user(request, f"Brought back {changed}.")
+
+
+# The models whose every change is recorded, as (key, label, model path).
+AUDITED_MODELS = {
+    "trainingprovider": ("Training provider", "providers.TrainingProvider"),
+    "curriculum": ("Curriculum", "providers.Curriculum"),
+    "certificationbody": ("Certification body", "certification.CertificationBody"),
+    "certification": ("Certification", "certification.Certification"),
+}
+AUDIT_LOG_PER_PAGE = 50
+
+
+class AuditLogFilterForm(forms.Form):
+    user = forms.CharField(label="Changed by (email)", required=False, max_length=254)
+    model = forms.ChoiceField(
+        label="Record type",
+        required=False,
+        choices=[("", "All")] + [(k, label) for k, (label, _) in AUDITED_MODELS.items()],
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _history_model(key):
+    return apps.get_model(AUDITED_MODELS[key][1]).history.model
+
+
+def audit_entries(*, user="", model="", since=None, until=None):
+    """One queryset (a UNION) of every recorded change, newest first, as plain values."""
+    keys = [model] if model else list(AUDITED_MODELS)
+    parts = []
+    for key in keys:
+        queryset = _history_model(key).objects.all()
+        if user:
+            queryset = queryset.filter(history_user__email__icontains=user)
+        if since:
+            queryset = queryset.filter(history_date__date__gte=since)
+        if until:
+            queryset = queryset.filter(history_date__date__lte=until)
+        parts.append(
+            queryset.order_by()
+            .values("history_id", "history_date")
+            .annotate(model=Value(key, output_field=CharField()))
+        )
+    entries = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    return entries.order_by("-history_date", "-history_id")
+
+
+def with_changes(entries):
+    """The records behind a page of entries, each with its `changes` (field, old, new); a
+    fixed number of queries per row of the page, however long the history is."""
+    by_model = defaultdict(list)
+    for entry in entries:
+        by_model[entry["model"]].append(entry["history_id"])
+    records = {}
+    for key, ids in by_model.items():
+        for record in (
+            _history_model(key).objects.filter(history_id__in=ids).select_related("history_user")
+        ):
+            records[(key, record.history_id)] = record
+    rows = []
+    for entry in entries:
+        record = records.get((entry["model"], entry["history_id"]))
+        if record is None:
+            continue
+        changes = []
+        previous = record.prev_record
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        rows.append(
+            {
+                "record": record,
+                "model": AUDITED_MODELS[entry["model"]][0],
+                "admin_url": _history_url(entry["model"], record),
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _history_url(key, record):
+    app_label = AUDITED_MODELS[key][1].split(".")[0]
+    try:
+        return reverse(f"admin:{app_label}_{key}_history", args=[record.id])
+    except NoReverseMatch:
+        return None
+
+
+def audit_log_view(request):
+    """Every change to providers, curricula, bodies and certifications: who, when, which
+    fields, old and new values. For site administrators; filter by user, type and dates."""
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied
+    form = AuditLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entries(**{k: v for k, v in filters.items() if v})
+    page = Paginator(entries, AUDIT_LOG_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "admin/audit_log.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Audit log",
+            "form": form,
+            "page_obj": page,
+            "rows": with_changes(list(page.object_list)),
+            "query": query.urlencode(),
+        },
+    )

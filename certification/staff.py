@@ -12,6 +12,45 @@ from django.http import Http404
 
 STAFF_GROUP_NAME = "Certification body staff"
 
+# The model permissions of the group (migration 0004 creates it with the same list).
+STAFF_PERMISSIONS = {
+    "certification": [
+        "view_certification",
+        "add_certification",
+        "change_certification",
+        "view_certificationevent",
+        "view_certificationbody",
+        "change_certificationbody",
+        "view_accreditationchange",
+        "view_certificationimport",
+        "add_certificationimport",
+    ],
+    "providers": [
+        "view_trainingprovider",
+        "add_trainingprovider",
+        "change_trainingprovider",
+        "view_curriculum",
+        "add_curriculum",
+        "change_curriculum",
+    ],
+}
+
+
+def staff_group():
+    """The "Certification body staff" group, made again with its permissions if missing
+    (for example after a test flushed the database)."""
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name=STAFF_GROUP_NAME)
+    if created:
+        for app_label, codenames in STAFF_PERMISSIONS.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+    return group
+
 
 @transaction.atomic
 def add_body_staff(user, body):
@@ -24,7 +63,7 @@ def add_body_staff(user, body):
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    user.groups.add(staff_group())
     return user
 
 

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from certification.audit import audit_log_view
+
 urlpatterns = [
     path("", include("pages.urls")),
     path("", include("certification.urls")),
@@ -10,5 +12,6 @@ urlpatterns = [
     path("", include("standards.urls")),
     path("accounts/", include("accounts.urls")),
     path("compliance/", include("compliance.urls")),
+    path("admin/audit-log/", admin.site.admin_view(audit_log_view), name="audit_log"),
     path("admin/", admin.site.urls),
 ]

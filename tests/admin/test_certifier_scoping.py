@@ -200,3 +200,14 @@ def test_certifier_can_change_only_providers_their_body_certifies(
     assert own.status_code == 200 and 'name="name"' in own.text
     # Viewable (the register is public) but read-only.
     assert other.status_code == 200 and 'name="name"' not in other.text
+
+
+def test_staff_group_has_exactly_the_listed_permissions():
+    from certification.staff import STAFF_PERMISSIONS, staff_group
+
+    granted = {
+        (p.content_type.app_label, p.codename)
+        for p in staff_group().permissions.select_related("content_type")
+    }
+    listed = {(app, code) for app, codes in STAFF_PERMISSIONS.items() for code in codes}
+    assert granted == listed
