@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import importing
-from .audit import ArchiveActionsMixin, HistoryKeptAdmin
+from .audit import ArchiveActionsMixin, HistoryKeptAdmin, audit_log_view
 from .forms import (
     AccreditationChangeForm,
     CertificationAddForm,
@@ -368,6 +368,11 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
+            path(
+                "audit-log/",
+                self.admin_site.admin_view(audit_log_view),
+                name="audit_log",
+            ),
             path(
                 "import/",
                 self.admin_site.admin_view(self.import_upload_view),

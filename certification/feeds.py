@@ -31,6 +31,8 @@ def public_status_changes():
 
 def filtered_changes(data):
     """The filter set over the public changes; invalid filters give no rows and errors."""
+    if data and any("\x00" in value for value in data.values()):
+        data = None  # NUL cannot be stored or searched for: nothing to filter on
     filterset = StatusChangeFilterSet(data or None, queryset=public_status_changes())
     if filterset.is_bound and not filterset.is_valid():
         return filterset, public_status_changes().none()

@@ -3,8 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from certification.audit import audit_log_view
-
 urlpatterns = [
     path("", include("pages.urls")),
     path("", include("certification.urls")),
@@ -12,6 +10,5 @@ urlpatterns = [
     path("", include("standards.urls")),
     path("accounts/", include("accounts.urls")),
     path("compliance/", include("compliance.urls")),
-    path("admin/audit-log/", admin.site.admin_view(audit_log_view), name="audit_log"),
     path("admin/", admin.site.urls),
 ]

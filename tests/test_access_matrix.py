@@ -212,6 +212,8 @@ ROWS = [
     Row("certification:check"),
     Row("certification:body_list"),
     Row("certification:body_detail", slug_of("certification_body_a")),
+    Row("certification:changes"),
+    Row("certification:changes_atom"),
     # providers: the public register, a provider's page and the exports
     Row("providers:list"),
     Row("providers:detail", slug_of("training_provider_a")),

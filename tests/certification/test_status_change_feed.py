@@ -48,7 +48,13 @@ def test_feed_filters_by_body_and_date_range(client, changes):
 
 @pytest.mark.parametrize(
     "query",
-    [{"since": "not-a-date"}, {"body": "no-such-body"}, {"until": "99999-01-01"}, {"page": "x"}],
+    [
+        {"since": "not-a-date"},
+        {"body": "no-such-body"},
+        {"until": "99999-01-01"},
+        {"page": "x"},
+        {"body": "\x00"},
+    ],
 )
 def test_bad_filters_are_errors_not_500s(client, changes, query):
     response = client.get("/providers/changes/", query)
