@@ -19,6 +19,7 @@ from certification.services import (
     record_accreditation_change,
     register_certification,
 )
+from certification.staff import add_body_staff
 from certification.statuses import AccreditationStatus, Status
 from compliance.checks import record_check
 from compliance.models import (
@@ -425,9 +426,7 @@ class DemoBuilder:
             ("certifier@example.org", "Priya Shah", bodies[0]),
             ("certifier2@example.org", "Tom Barker", bodies[1]),
         ]:
-            user = self.user(email, full_name, is_staff=True)
-            self.member(user, Role.CERTIFICATION_BODY_STAFF, certification_body=body)
-            add_to_staff_group(user)
+            add_body_staff(self.user(email, full_name), body)
         self.member(self.care_user, Role.SERVICE_PROVIDER_STAFF, service_provider=services[0])
         care2 = self.user("care2@example.org", "Dan Okafor")
         self.member(care2, Role.SERVICE_PROVIDER_STAFF, service_provider=services[1])
@@ -440,16 +439,6 @@ class DemoBuilder:
         trainer = self.user("trainer@example.org", "Sam Lee")
         certified_provider = Certification.objects.filter(status=Status.CERTIFIED).first().provider
         self.member(trainer, Role.TRAINING_PROVIDER_STAFF, training_provider=certified_provider)
-
-
-def add_to_staff_group(user):
-    """Certifiers get the admin permissions of the 'Certification body staff' group, when the
-    admin's migration has made it."""
-    from django.contrib.auth.models import Group
-
-    group = Group.objects.filter(name="Certification body staff").first()
-    if group:
-        user.groups.add(group)
 
 
 def seed_demo(today=None):

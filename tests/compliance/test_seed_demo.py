@@ -56,3 +56,14 @@ def test_seed_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("seed_demo")
     assert TrainingProvider.objects.count() == 0
+
+
+def test_demo_certifiers_are_admin_staff_of_their_own_body_only(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    certifier = User.objects.get(email="certifier@example.org")
+    assert certifier.is_staff
+    assert certifier.groups.filter(name="Certification body staff").exists()
+    assert [m.certification_body.slug for m in certifier.memberships.all()] == [
+        "restraint-standards-certification"
+    ]
