@@ -9,6 +9,7 @@ from .models import (
     Commissioner,
     ComplianceCheck,
     Contract,
+    ContractReview,
     ServiceProvider,
     TrainingArrangement,
 )
@@ -51,6 +52,24 @@ class ContractAdmin(admin.ModelAdmin):
     autocomplete_fields = ("commissioner", "service_provider")
     date_hierarchy = "starts_on"
     ordering = ("commissioner__name", "reference")
+
+
+@admin.register(ContractReview)
+class ContractReviewAdmin(admin.ModelAdmin):
+    list_display = (
+        "contract",
+        "reviewed_on",
+        "outcome",
+        "actions_due_on",
+        "actions_completed_on",
+        "reviewed_by",
+    )
+    list_filter = ("outcome", "contract__commissioner")
+    search_fields = ("contract__reference", "contract__service_provider__name")
+    list_select_related = ("contract__service_provider", "reviewed_by")
+    autocomplete_fields = ("contract",)
+    date_hierarchy = "reviewed_on"
+    ordering = ("-reviewed_on",)
 
 
 @admin.register(TrainingArrangement)
