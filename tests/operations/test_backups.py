@@ -56,6 +56,9 @@ def test_sqlite_backup_round_trip_loses_nothing(transactional_db, tmp_path):
     # Transactional, because the restore commits. Other transactional tests flush away the
     # standards and vocabulary rows of the data migration, so load them again first
     # (serialized_rollback clashes with content types re-created by earlier flushes).
+    # Start from empty tables with fresh id sequences, as the restore will: ids of many-to-many
+    # rows are not kept by dumpdata, so they only match when both sides number from 1.
+    call_command("flush", interactive=False, verbosity=0)
     load_vocabulary(apps)
     load_standards(apps)
     make_register()
