@@ -162,7 +162,13 @@ class CertificationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ("-effective_date", "-recorded_at", "-pk")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        # Each row is labelled with str(event), which names the certification's provider and
+        # body: without them here, three queries per event (tests/test_query_budgets.py).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recorded_by", "certification__provider", "certification__body")
+        )
 
 
 @admin.register(Certification)

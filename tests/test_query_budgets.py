@@ -1,0 +1,297 @@
+"""Query budgets: every page that lists, shows, exports or summarises records runs the same
+number of queries whatever the number of rows, and no more than its budget in BUDGETS.
+
+The test renders every page of BUDGETS over a small data set (`SMALL` of every kind of row,
+tests/query_budget_data.py), then again after adding more (`LARGE` in all, every one shown on
+the page), and checks for each page: 200, the rows of the large set on the page, the same count
+at both sizes (a count that grows is an N+1), and the count within the budget.
+
+Adding a page: `test_every_page_is_budgeted_or_excluded` fails until its URL name is in BUDGETS
+(measure it: set the budget to 0, run, and copy the count from the failure) or in NOT_LISTS
+with the reason it shows no records. The admin changelists are checked against the models
+certification body staff can view (certification/staff.py).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from certification.staff import STAFF_PERMISSIONS
+from tests.query_budget_data import BudgetData
+from tests.test_access_matrix import url_patterns
+
+SMALL = 2
+LARGE = 6  # three times the small set; every list below shows all its rows at this size
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page, who views it, its budget, and the text each row of the large set shows.
+
+    `budget` is the exact count measured at both sizes (on SQLite and PostgreSQL alike); the
+    test allows fewer, so a page that gets cheaper passes until its budget is lowered.
+    `shows` is text with "{tag}" the large set's rows have on the page ("Large Provider"), or
+    None for a page that is about one record whose size the rows do not show (said why).
+    """
+
+    name: str
+    budget: int
+    viewer: str = "anonymous"  # an attribute of BudgetData, or "anonymous"
+    kwargs: Callable[[BudgetData], dict] | None = None
+    query: str = ""
+    shows: str | None = "{tag} Provider"
+    # False only for a page whose count depends on which records fill its fixed-size page
+    # (bounded by the page size, not by the rows in the database): its budget is then the
+    # largest count measured, and only `<=` is checked.
+    same_at_both_sizes: bool = True
+
+    def url(self, data):
+        url = reverse(self.name, kwargs=self.kwargs(data) if self.kwargs else None)
+        return f"{url}?{self.query}" if self.query else url
+
+    @property
+    def id(self):
+        return f"{self.name}?{self.query}" if self.query else self.name
+
+
+def service(data):
+    return {"slug": data.service.slug}
+
+
+def commissioner(data):
+    return {"slug": data.commissioner.slug}
+
+
+# The budgets, in one place. The counts include the session and user look-ups of a signed-in
+# viewer (2) and, in the admin, its permission checks.
+BUDGETS = [
+    # Public pages
+    Page("pages:start", 1, shows=None),  # one aggregate: when the register last changed
+    Page("providers:list", 7),
+    Page("providers:list", 7, query="sort=-name"),
+    Page("providers:list", 5, query="q=provider&region=london&population=autism&sort=valid_until"),
+    Page(
+        "providers:list",
+        7,
+        query="status=certified&status=suspended&status=not_on_register&sort=status",
+    ),
+    Page("providers:list", 7, query="ukas_valid=on&expiring=5000"),
+    Page(
+        "providers:detail",
+        19,
+        kwargs=lambda d: {"slug": d.provider.slug},
+        shows="{tag} Busy Course",  # and the affiliates, the certifications, the history
+    ),
+    Page("providers:export_csv", 10),
+    Page("providers:export_json", 10),
+    Page("providers:export_csv", 10, query="status=certified&region=london&sort=name"),
+    Page("certification:check", 8, query="number=RRN-BUDGET", shows="{tag} Busy Course"),
+    Page("certification:body_list", 2, shows="{tag} Body"),
+    Page("certification:body_detail", 8, kwargs=lambda d: {"slug": d.body.slug}),
+    Page("certification:changes", 3),
+    Page("certification:changes_atom", 1),
+    Page("standards:index", 1, shows="{tag} edition"),
+    Page(
+        "standards:edition",
+        4,
+        kwargs=lambda d: {"slug": d.certification.standards_edition.slug},
+        shows="{tag} section",
+    ),
+    # Someone acting for several organisations chooses one
+    Page("compliance:home", 6, viewer="multi_member", shows="{tag} Service"),
+    # A service provider's pages
+    Page("compliance:service_provider", 19, viewer="service_staff", kwargs=service),
+    Page("compliance:arrangement_list", 8, viewer="service_staff", kwargs=service),
+    Page(
+        "compliance:arrangement_new", 7, viewer="service_staff", kwargs=service, query="q=provider"
+    ),
+    Page("compliance:check_list", 9, viewer="service_staff", kwargs=service),
+    Page("compliance:check_export", 7, viewer="service_staff", kwargs=service),
+    Page("compliance:check_new", 7, viewer="service_staff", kwargs=service),  # arrangements
+    Page(
+        "compliance:check_detail",
+        18,
+        viewer="service_staff",
+        kwargs=lambda d: {"slug": d.service.slug, "pk": d.check.pk},
+        shows=None,  # one check; its provider's certifications and history grow behind it
+    ),
+    # A commissioner's pages
+    Page("compliance:commissioner", 23, viewer="commissioner_staff", kwargs=commissioner),
+    Page("compliance:commissioner_export", 19, viewer="commissioner_staff", kwargs=commissioner),
+    Page(
+        "compliance:commissioner_report",
+        19,
+        viewer="commissioner_staff",
+        kwargs=commissioner,
+        shows="{tag} Service",
+    ),
+    Page(
+        "compliance:commissioner_exposure",
+        22,
+        viewer="commissioner_staff",
+        kwargs=commissioner,
+        query="body=budget-body",
+        shows="{tag} Service",
+    ),
+    Page(
+        "compliance:commissioner_service",
+        20,
+        viewer="commissioner_staff",
+        kwargs=lambda d: {"slug": d.commissioner.slug, "service_slug": d.service.slug},
+    ),
+    Page(
+        "compliance:contract_list",
+        8,
+        viewer="commissioner_staff",
+        kwargs=commissioner,
+        shows="{tag} Service",
+    ),
+    Page(
+        "compliance:contract_detail",
+        8,
+        viewer="commissioner_staff",
+        kwargs=lambda d: {"slug": d.commissioner.slug, "pk": d.contract.pk},
+        shows="{tag} action",  # its reviews
+    ),
+    # The admin, as certification body staff keep their records in it
+    Page("admin:certification_certification_changelist", 12, viewer="certifier"),
+    Page(
+        "admin:certification_certification_change",
+        24,
+        viewer="certifier",
+        kwargs=lambda d: {"object_id": d.certification.pk},
+        shows="{tag} Busy Course",  # its scope; its events are inline
+    ),
+    Page("admin:certification_certificationevent_changelist", 13, viewer="certifier"),
+    Page(
+        "admin:certification_certificationbody_changelist",
+        12,
+        viewer="certifier",
+        shows="{tag} Body",
+    ),
+    Page(
+        "admin:certification_accreditationchange_changelist",
+        14,
+        viewer="certifier",
+        shows="{tag} reaccreditation",
+    ),
+    Page(
+        "admin:certification_certificationimport_changelist",
+        11,
+        viewer="certifier",
+        shows="{slug}-import",
+    ),
+    Page("admin:providers_trainingprovider_changelist", 11, viewer="certifier"),
+    Page("admin:providers_curriculum_changelist", 10, viewer="certifier", shows="{tag} Course"),
+    # Site administrators only. Each row costs queries of its own (its previous version, the
+    # scope lists of both for the diff, the provider and body in a certification's name), so
+    # a page of 50 costs 300 or more, depending on the kinds of record on it: known, bounded
+    # by the page size (certification/audit.py `with_changes`).
+    Page("admin:audit_log", 339, viewer="superuser", same_at_both_sizes=False),
+]
+
+# URL names that show no list of records, and why. Everything else must be in BUDGETS.
+NOT_LISTS = {
+    "pages:accessibility": "a fixed statement",
+    "pages:healthz": "SELECT 1",
+    # Sign-in, sign-out and passwords: forms about the viewer only
+    "login": "a form",
+    "logout": "POST only",
+    "password_change": "a form",
+    "password_change_done": "a message",
+    "password_reset": "a form",
+    "password_reset_done": "a message",
+    "password_reset_confirm": "a form",
+    "password_reset_complete": "a message",
+    # A service provider's forms and actions
+    "compliance:alert_read": "POST only",
+    "compliance:alert_settings": "a form about the viewer",
+    "compliance:arrangement_end": "a form about one arrangement",
+    "compliance:check_evidence": "a file download",
+    # A commissioner's forms and actions
+    "compliance:commissioner_alert_read": "POST only",
+    "compliance:contract_new": "a form (the service is typed, not chosen from a list)",
+    "compliance:contract_edit": "a form about one contract",
+    "compliance:contract_end": "a form about one contract",
+    "compliance:contract_import": "an upload form; its preview is a POST",
+    "compliance:review_new": "a form about one contract",
+    "compliance:review_actions_completed": "a form about one review",
+}
+
+
+def _text(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _measure(clients, data):
+    """{page id: (status, query count, page text)} for every page of BUDGETS."""
+    measured = {}
+    for page in BUDGETS:
+        client = clients[page.viewer]
+        url = page.url(data)
+        _text(client.get(url))  # warm the caches (vocabulary lists), as in production
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            text = _text(response)  # a streamed export queries as it streams
+        measured[page.id] = (response.status_code, len(queries), text)
+    return measured
+
+
+@pytest.mark.django_db
+def test_every_page_runs_the_same_queries_at_both_sizes_within_its_budget():
+    data = BudgetData()
+    clients = {"anonymous": Client()}
+    for viewer in {page.viewer for page in BUDGETS} - {"anonymous"}:
+        clients[viewer] = Client()
+        clients[viewer].force_login(getattr(data, viewer))
+
+    data.grow(SMALL, "Small")
+    small = _measure(clients, data)
+    data.grow(LARGE - SMALL, "Large")
+    large = _measure(clients, data)
+
+    problems = []
+    for page in BUDGETS:
+        (small_status, small_count, _), (status, count, text) = small[page.id], large[page.id]
+        if small_status != 200 or status != 200:
+            problems.append(f"{page.id}: status {small_status} then {status}")
+            continue
+        if page.shows and page.shows.format(tag="Large", slug="large") not in text:
+            problems.append(f"{page.id}: the large set's rows are not on the page")
+        if page.same_at_both_sizes and small_count != count:
+            problems.append(f"{page.id}: {small_count} queries at {SMALL}, {count} at {LARGE}")
+        if count > page.budget:
+            problems.append(f"{page.id}: {count} queries, over its budget of {page.budget}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_is_budgeted_or_excluded():
+    budgeted = {page.name for page in BUDGETS}
+    missing = [
+        f"{route} ({name})"
+        for name, route, _callback in url_patterns()
+        if name not in budgeted and name not in NOT_LISTS
+    ]
+    assert not missing, "Add to BUDGETS or NOT_LISTS in tests/test_query_budgets.py:\n" + (
+        "\n".join(missing)
+    )
+    names = {name for name, _route, _callback in url_patterns()}
+    assert not set(NOT_LISTS) - names, "NOT_LISTS names a URL that no longer exists"
+
+
+def test_every_admin_list_body_staff_can_view_is_budgeted():
+    budgeted = {page.name for page in BUDGETS}
+    viewable = {
+        f"admin:{app_label}_{codename.removeprefix('view_')}_changelist"
+        for app_label, codenames in STAFF_PERMISSIONS.items()
+        for codename in codenames
+        if codename.startswith("view_")
+    }
+    assert viewable - budgeted == set()
