@@ -284,6 +284,7 @@ def test_every_page_is_budgeted_or_excluded():
     )
     names = {name for name, _route, _callback in url_patterns()}
     assert not set(NOT_LISTS) - names, "NOT_LISTS names a URL that no longer exists"
+    assert {"providers:list", "compliance:commissioner"} <= names  # the guard sees the pages
 
 
 def test_every_admin_list_body_staff_can_view_is_budgeted():
