@@ -32,6 +32,7 @@ from .models import (
     CertificationBody,
     CertificationEvent,
     CertificationImport,
+    HeadlinePeriod,
 )
 from .services import (
     StaleCertificationError,
@@ -41,6 +42,7 @@ from .services import (
     save_certification_edit,
 )
 from .staff import BodyScopedAdminMixin, staff_body_ids
+from .verdicts import HEADLINE_LABELS, Headline
 
 EVENT_FIELDS = (
     "effective_date",
@@ -614,6 +616,21 @@ class CertificationEventAdmin(BodyScopedAdminMixin, ReadOnlyAdminMixin, admin.Mo
         if request.user.is_superuser:
             return self.list_filter
         return tuple(f for f in self.list_filter if f != "certification__body")
+
+
+@admin.register(HeadlinePeriod)
+class HeadlinePeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The register's derived headline periods, for site administrators to inspect. They are
+    worked out from the records (`manage.py rebuild_headline_periods` rebuilds them all)."""
+
+    list_display = ("provider", "headline_label", "starts_on", "ends_on", "valid_until")
+    list_filter = ("headline",)
+    search_fields = ("provider__name",)
+    list_select_related = ("provider",)
+
+    @admin.display(description="Headline", ordering="headline")
+    def headline_label(self, period):
+        return HEADLINE_LABELS[Headline(period.headline)]
 
 
 @admin.register(CertificationImport)

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class CertificationConfig(AppConfig):
     """Certification bodies, certifications, their append-only history and verdicts."""
 
     name = "certification"
+
+    def ready(self):
+        from . import headline_periods as periods
+        from .models import AccreditationChange, Certification, CertificationEvent
+
+        # The register's headline periods are derived from these records: every write of
+        # one rebuilds the periods it affects, whichever code path made it (bulk writers
+        # call headline_periods.rebuild_for_providers themselves).
+        receivers = (
+            (Certification, periods.on_certification_saved),
+            (CertificationEvent, periods.on_event_saved),
+            (AccreditationChange, periods.on_accreditation_change_saved),
+        )
+        for model, receiver in receivers:
+            post_save.connect(receiver, sender=model, dispatch_uid=f"headline-periods-{model}")

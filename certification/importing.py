@@ -29,9 +29,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
+from .headline_periods import rebuild_for_providers
 from .models import Certification, CertificationEvent
 from .services import (
     Certificate,
@@ -600,6 +602,7 @@ class Importer:
         created = bulk_create_with_history(
             providers, TrainingProvider, batch_size=500, default_user=self.user
         )
+        forget_register_count()  # bulk_create sends no signals
         for row, provider in zip(rows, created, strict=True):
             row.provider = provider
 
@@ -656,6 +659,8 @@ class Importer:
         CertificationEvent.objects.bulk_create(events, batch_size=500)
         for column, objs in through_rows.items():
             getattr(Certification, column).through.objects.bulk_create(objs, batch_size=1000)
+        # bulk_create sends no signals: the register's headline periods are rebuilt here.
+        rebuild_for_providers(row.provider.pk for row in rows)
 
     def _update(self, row):
         certification = Certification.objects.get(pk=row.certification.pk)

@@ -355,3 +355,53 @@ class CertificationImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} for {self.body} ({self.get_state_display().lower()})"
+
+
+class HeadlinePeriod(models.Model):
+    """A stretch of dates [starts_on, ends_on) over which a provider's headline is the same:
+    its kind, its words and the certificate it is about.
+
+    Derived data, rebuilt by `certification.headline_periods` from the events and
+    accreditation changes whenever they change, so that the register can filter and sort by
+    the headline on any date with one indexed join. Stretches where the provider is not on
+    the register have no row.
+    """
+
+    provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.CASCADE, related_name="headline_periods"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The first day it no longer applies.")
+    headline = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200, help_text="The headline in words, as pages show it.")
+    # The certification the headline is about, and its certificate as in force then.
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="headline_periods"
+    )
+    certificate_number = models.CharField(max_length=40, null=True, blank=True)
+    certified_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "starts_on"], name="headline_period_one_start_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="headline_period_ends_after_start"
+            ),
+            # 1..6: CERTIFIED to WITHDRAWN (certification.verdicts.Headline); NOT_ON_REGISTER
+            # (7) is the absence of a period.
+            models.CheckConstraint(
+                condition=Q(headline__gte=1, headline__lte=6), name="headline_period_headline_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["headline", "ends_on", "starts_on"], name="headline_period_kind_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: headline {self.headline} from {self.starts_on} to {self.ends_on}"

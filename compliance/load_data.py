@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from certification.headline_periods import rebuild_for_providers
 from certification.models import (
     AccreditationChange,
     Certification,
@@ -20,6 +21,7 @@ from certification.models import (
 )
 from certification.statuses import AccreditationStatus, Status
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
+from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, StandardsEdition
 
@@ -154,6 +156,9 @@ def generate(providers: int, *, seed=0, today=None):
                 )
             )
     Certification.populations.through.objects.bulk_create(scope, batch_size=BATCH)
+    # bulk_create sends no signals: the register's headline periods and count are updated here.
+    rebuild_for_providers(provider.pk for provider in provider_rows)
+    forget_register_count()
     Certification.settings.through.objects.bulk_create(
         [
             Certification.settings.through(

@@ -75,6 +75,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        # With no "loaders" given, Django wraps these in the cached loader: each process
+        # compiles a template once (tests/operations/test_speed_settings.py checks).
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -93,8 +95,19 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections in production: a request reuses its thread's connection instead of
+# opening one (a PostgreSQL connection costs more than most pages' queries); the health check
+# replaces one the server has dropped. Off in development, where runserver makes a thread a
+# request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The register's tables fit in memory and live on SSDs: an index lookup costs about what
+    # a sequential read does. PostgreSQL's default (4, for spinning disks) makes it scan every
+    # provider to find a few hundred search matches (bench/README.md § Profile findings).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c random_page_cost=" + env.str("DJANGO_PG_RANDOM_PAGE_COST", default="1.1")
+    )
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 

@@ -227,7 +227,11 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=matching)
 
     def filter_status(self, queryset, name, values):
-        return queryset.filter(headline_rank__in=[int(HEADLINE_BY_SLUG[v]) for v in values])
+        ranks = [int(HEADLINE_BY_SLUG[v]) for v in values]
+        if "not_on_register" in values:  # no period: only the joined-or-not rank can say
+            return queryset.filter(headline_rank__in=ranks)
+        # On the period itself, so the period's index can drive the query.
+        return queryset.filter(_period_on__headline__in=ranks)
 
     def filter_region(self, queryset, name, values):
         from certification.models import Certification
@@ -293,6 +297,10 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         return {
             name: value for name, value in self.form.cleaned_data.items() if not _is_empty(value)
         }
+
+    def filters_in_use(self):
+        """The understood filters, sorting aside: empty when the list is the whole register."""
+        return {name: value for name, value in self.cleaned.items() if name != "sort"}
 
     @property
     def sort_value(self):

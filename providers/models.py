@@ -45,6 +45,13 @@ class TrainingProvider(models.Model):
             models.Index(fields=["town"], name="provider_town_idx"),
             models.Index(fields=["postcode"], name="provider_postcode_idx"),
             models.Index(fields=["kind"], name="provider_kind_idx"),
+            # The register's order (name, then pk) over the providers it shows: a page of 25
+            # reads 25 index entries instead of sorting every provider.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(is_archived=False),
+                name="provider_register_order_idx",
+            ),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from . import exports
+from .counts import register_count
 from .filters import TrainingProviderFilterSet
 from .models import TrainingProvider
 from .profile import provider_profile
@@ -50,6 +51,8 @@ class TrainingProviderListView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size)
+        if not self.filterset.filters_in_use():
+            paginator.count = register_count()  # the whole register: cached
         page = paginator.page(page_number(self.request.GET.get("page"), paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 

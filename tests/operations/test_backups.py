@@ -78,15 +78,17 @@ def test_sqlite_backup_round_trip_loses_nothing(transactional_db, tmp_path):
 
 def run_manage(*args, database_url):
     environment = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_ROOT,
         env=environment,
         capture_output=True,
         text=True,
-        check=True,
         timeout=120,
     )
+    if result.returncode:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result
 
 
 @pytest.mark.postgres_only

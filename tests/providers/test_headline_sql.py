@@ -17,6 +17,7 @@ from certification.verdicts import Headline
 from providers.filters import TrainingProviderFilterSet
 from providers.models import TrainingProvider
 from providers.querysets import HEADLINE_SLUGS
+from standards.models import Population, Region
 from tests.factories import CertificationBodyFactory, CertificationFactory, TrainingProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +244,108 @@ def test_expiring_and_ukas_valid_filters_agree_with_python():
         )
     }
     assert set(filterset.qs.values_list("pk", flat=True)) == expected
+
+
+def test_sql_headline_agrees_with_python_on_every_date_that_matters():
+    """The periods answer for any date, not only today: around every date a verdict can
+    change on (starts, ends, moves, accreditation changes), SQL and Python agree."""
+    _build_every_case()
+    providers = list(TrainingProvider.objects.with_verdict_data())
+    dates = set()
+    for provider in providers:
+        for certification in provider.certifications.all():
+            for event in certification.events.all():
+                for day in (event.effective_date, event.certified_on, event.valid_until):
+                    if day:
+                        dates |= {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
+            for change in certification.body.accreditation_changes.all():
+                dates |= {change.effective_date - dt.timedelta(days=1), change.effective_date}
+    assert len(dates) > 20
+    for day in sorted(dates):
+        annotated = {
+            p.pk: (Headline(p.headline_rank), p.headline_valid_until)
+            for p in TrainingProvider.objects.with_headline(day)
+        }
+        python = {}
+        for provider in providers:
+            headline = provider.headline(day)
+            python[provider.pk] = (
+                headline.kind,
+                headline.verdict.valid_until if headline.verdict else None,
+            )
+        assert annotated == python, day
+
+
+def test_a_move_recorded_later_updates_the_register_filter():
+    """Periods follow every write: a certification withdrawn today leaves ?status=certified."""
+    provider = TrainingProviderFactory()
+    certification = _certified(provider)
+    certified = TrainingProviderFilterSet(
+        {"status": ["certified"]}, queryset=TrainingProvider.objects.active()
+    )
+    assert provider in certified.qs
+    move_certification(
+        certification, Status.WITHDRAWN, effective_date=timezone.localdate(), reason="Unsafe"
+    )
+    for slug, expected in (("certified", False), ("withdrawn", True)):
+        filterset = TrainingProviderFilterSet(
+            {"status": [slug]}, queryset=TrainingProvider.objects.active()
+        )
+        assert (provider in filterset.qs) is expected, slug
+
+
+def test_a_body_losing_accreditation_updates_its_providers_and_their_affiliates():
+    parent = _certified(TrainingProviderFactory())
+    affiliate = _certified(
+        TrainingProviderFactory(),
+        role=Certification.Role.AFFILIATE,
+        parent=parent,
+        body=CertificationBodyFactory(),
+    )
+    record_accreditation_change(
+        parent.body, AccreditationStatus.WITHDRAWN, effective_date=timezone.localdate()
+    )
+    ranks = {
+        p.pk: p.headline_rank for p in TrainingProvider.objects.with_headline(timezone.localdate())
+    }
+    assert ranks[parent.provider_id] == Headline.CERTIFIED_NOT_VALID
+    assert ranks[affiliate.provider_id] == Headline.CERTIFIED_NOT_VALID
+
+
+def test_export_rows_say_what_the_python_headline_says_in_every_case():
+    """The export reads the stored periods, not the verdict code: the two must agree."""
+    from providers.exports import register_rows
+
+    cases = _build_every_case()
+    parent = cases["parent of affiliates"][0].certifications.get()
+    parent.populations.set(Population.objects.all()[:2])
+    parent.regions.set(Region.objects.all()[:3])
+    today = timezone.localdate()
+    rows = {
+        row["slug"]: row
+        for row in register_rows(TrainingProvider.objects.active(), today, "https://x.test/")
+    }
+    for provider in TrainingProvider.objects.active().with_verdict_data():
+        headline = provider.headline(today)
+        verdict, certification = headline.verdict, headline.certification
+        row = rows[provider.slug]
+        expected = {
+            "status": HEADLINE_SLUGS[headline.kind],
+            "status_label": headline.label,
+            "certificate_number": verdict.certificate_number if verdict else None,
+            "body": certification.body.name if certification else None,
+            "ukas_number": certification.body.ukas_number if certification else None,
+            "certified_on": verdict.certified_on.isoformat()
+            if verdict and verdict.certified_on
+            else None,
+            "valid_until": verdict.valid_until.isoformat()
+            if verdict and verdict.valid_until
+            else None,
+            "populations": [str(p) for p in certification.populations.all()]
+            if certification
+            else [],
+            "regions": [str(r) for r in certification.regions.all()] if certification else [],
+            "url": f"https://x.test/providers/{provider.slug}/",
+        }
+        assert {key: row[key] for key in expected} == expected, provider.name
+    assert rows[parent.provider.slug]["populations"]

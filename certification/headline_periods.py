@@ -1,0 +1,175 @@
+"""A provider's headline as dated periods, so the register can filter and sort by it in SQL.
+
+A provider's headline on date D (`certification.verdicts.provider_headline`) depends only on
+dated facts: its certifications' events (effective dates, and the certified-on and valid-until
+dates they record), the accreditation changes of their bodies, and the same facts for the
+parents of affiliates. Between two such dates it cannot change. So the headline is worked out
+by the Python verdict itself at each of those dates and stored as `HeadlinePeriod` rows: the
+SQL side can never disagree with the pages (tests/providers/test_headline_sql.py checks every
+case of verdicts.md), and it answers for any date, with no nightly job to forget.
+
+Periods are rebuilt whenever an event, an accreditation change or a certification is saved
+(signals connected in `certification.apps`), and by the bulk writers (imports, load data)
+through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+
+from .verdicts import Headline, provider_headline
+
+START = dt.date.min  # a period that began before any record
+END = dt.date.max  # a period with no end yet
+BATCH = 500
+# Affiliate chains are one level deep in practice; the limit only stops a cycle recursing.
+MAX_PARENT_DEPTH = 10
+
+
+def _dates_that_matter(certification, depth=0):
+    """The dates on which this certification's verdict can change."""
+    dates = set()
+    for event in certification.events.all():
+        dates.add(event.effective_date)
+        if event.certified_on:
+            dates.add(event.certified_on)
+        if event.valid_until and event.valid_until < END:
+            dates.add(event.valid_until + dt.timedelta(days=1))  # expired from the next day
+    for change in certification.body.accreditation_changes.all():
+        dates.add(change.effective_date)
+    if certification.parent_id is not None and depth < MAX_PARENT_DEPTH:
+        dates |= _dates_that_matter(certification.parent, depth + 1)
+    return dates
+
+
+def _shown(headline):
+    """What a period keeps of a headline: what the register filters, sorts and exports by."""
+    verdict = headline.verdict
+    if verdict is None:
+        return (int(headline.kind), "", None, None, None, None)
+    return (
+        int(headline.kind),
+        headline.label,
+        verdict.certification.pk,
+        verdict.certificate_number,
+        verdict.certified_on,
+        verdict.valid_until,
+    )
+
+
+def headline_periods(provider):
+    """[(starts_on, ends_on, (headline, label, certification id, certificate number,
+    certified on, valid until))] for the stretches where the provider is on the register.
+    Needs `with_verdict_data()` on the provider's certifications."""
+    dates = {START}
+    for certification in provider.certifications.all():
+        dates |= _dates_that_matter(certification)
+    stretches = []  # (starts_on, shown)
+    for day in sorted(dates):
+        shown = _shown(provider_headline(provider, day))
+        if not stretches or stretches[-1][1] != shown:
+            stretches.append((day, shown))
+    ends = [start for start, _ in stretches[1:]] + [END]
+    return [
+        (start, end, shown)
+        for (start, shown), end in zip(stretches, ends, strict=True)
+        if shown[0] != Headline.NOT_ON_REGISTER
+    ]
+
+
+@transaction.atomic
+def rebuild_for_providers(provider_ids):
+    """Replace the periods of these providers (ids) with ones worked out afresh."""
+    from providers.models import TrainingProvider
+
+    from .models import HeadlinePeriod
+
+    provider_ids = sorted(set(provider_ids))
+    for offset in range(0, len(provider_ids), BATCH):
+        batch = provider_ids[offset : offset + BATCH]
+        providers = TrainingProvider.objects.filter(pk__in=batch).with_verdict_data()
+        rows = [
+            HeadlinePeriod(
+                provider=provider,
+                starts_on=start,
+                ends_on=end,
+                headline=headline,
+                label=label,
+                certification_id=certification_id,
+                certificate_number=number,
+                certified_on=certified_on,
+                valid_until=valid_until,
+            )
+            for provider in providers
+            for start, end, (
+                headline,
+                label,
+                certification_id,
+                number,
+                certified_on,
+                valid_until,
+            ) in headline_periods(provider)
+        ]
+        HeadlinePeriod.objects.filter(provider_id__in=batch).delete()
+        HeadlinePeriod.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def providers_affected_by_certifications(certification_ids):
+    """Ids of the providers holding these certifications or affiliates under them (at any
+    depth): their headlines read these certifications' verdicts."""
+    from .models import Certification
+
+    provider_ids, seen = set(), set()
+    frontier = set(certification_ids)
+    while frontier:
+        seen |= frontier
+        rows = Certification.objects.filter(pk__in=frontier).values_list("provider_id", flat=True)
+        provider_ids.update(rows)
+        frontier = (
+            set(Certification.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            - seen
+        )
+    return provider_ids
+
+
+def rebuild_for_certification(certification_id):
+    rebuild_for_providers(providers_affected_by_certifications([certification_id]))
+
+
+def rebuild_for_body(body_id):
+    from .models import Certification
+
+    certifications = Certification.objects.filter(body_id=body_id).values_list("pk", flat=True)
+    rebuild_for_providers(providers_affected_by_certifications(list(certifications)))
+
+
+def rebuild_all():
+    from providers.models import TrainingProvider
+
+    from .models import HeadlinePeriod
+
+    with transaction.atomic():
+        HeadlinePeriod.objects.all().delete()
+        rebuild_for_providers(
+            TrainingProvider.objects.filter(certifications__isnull=False)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+
+
+# -- signal receivers (connected in certification.apps) -----------------------------------
+
+
+def on_certification_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # loaddata: the periods come with the fixture or a rebuild afterwards
+        rebuild_for_certification(instance.pk)
+
+
+def on_event_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        rebuild_for_certification(instance.certification_id)
+
+
+def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        rebuild_for_body(instance.body_id)
