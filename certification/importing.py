@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from compliance import generation
 from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
@@ -659,8 +660,10 @@ class Importer:
         CertificationEvent.objects.bulk_create(events, batch_size=500)
         for column, objs in through_rows.items():
             getattr(Certification, column).through.objects.bulk_create(objs, batch_size=1000)
-        # bulk_create sends no signals: the register's headline periods are rebuilt here.
+        # bulk_create sends no signals: the register's headline periods are rebuilt here,
+        # and overview rows worked out before are not reused.
         rebuild_for_providers(row.provider.pk for row in rows)
+        generation.changed()
 
     def _update(self, row):
         certification = Certification.objects.get(pk=row.certification.pk)

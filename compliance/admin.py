@@ -10,6 +10,7 @@ from .models import (
     ComplianceCheck,
     Contract,
     ContractReview,
+    DataGeneration,
     ServiceProvider,
     TrainingArrangement,
 )
@@ -144,3 +145,19 @@ class AlertAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     readonly_fields = ("key", "created_at", "emailed_at")
+
+
+@admin.register(DataGeneration)
+class DataGenerationAdmin(admin.ModelAdmin):
+    """The token of the current data generation (compliance.generation), for inspection."""
+
+    list_display = ("name", "token")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

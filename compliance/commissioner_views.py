@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import overview_export
+from . import generation, overview_export
 from .commissioner_forms import (
     ActionsCompletedForm,
     ContractForm,
@@ -52,7 +52,19 @@ def _overview(request, commissioner):
     )
     on = filterset.as_of
     filterset.queryset = contracts_on(commissioner, on)
-    rows = overview_rows(filterset.qs, on)
+    # The rows depend on the database filters only (state, sort and page are applied to
+    # them): the same rows serve every page, sort and member until the data changes.
+    database_filters = tuple(
+        sorted(
+            (name, tuple(values))
+            for name, values in request.GET.lists()
+            if name not in ("state", "sort", "page")
+        )
+    )
+    rows = generation.reuse(
+        ("overview", commissioner.pk, on, database_filters),
+        lambda: overview_rows(filterset.qs, on),
+    )
     counts = count_states(rows)
     shown = sort_rows(filter_state(rows, filterset.cleaned("state")), filterset.cleaned("sort"))
     return filterset, on, counts, shown

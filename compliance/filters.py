@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certification.models import CertificationBody
+from pages.forms import LongSelect
 from providers.models import TrainingProvider
 from standards.models import Region
 
@@ -22,6 +23,7 @@ class ComplianceCheckFilterSet(django_filters.FilterSet):
         queryset=TrainingProvider.objects.none(),
         to_field_name="slug",
         empty_label="All training providers",
+        widget=LongSelect,
     )
     outcome = django_filters.ChoiceFilter(
         label="Outcome",
@@ -80,6 +82,7 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_training_provider",
         empty_label="Any training provider",
+        widget=LongSelect,
     )
     body = django_filters.ModelChoiceFilter(
         label="Certification body",

@@ -20,6 +20,7 @@ from certification.models import (
     CertificationEvent,
 )
 from certification.statuses import AccreditationStatus, Status
+from compliance import generation
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
 from providers.counts import forget_register_count
 from providers.models import TrainingProvider
@@ -210,6 +211,7 @@ def generate(providers: int, *, seed=0, today=None):
             )
         )
     ComplianceCheck.objects.bulk_create(checks, batch_size=BATCH)
+    generation.changed()  # bulk_create sends no signals
     return {
         "providers": len(provider_rows),
         "certifications": len(certifications),

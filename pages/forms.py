@@ -8,6 +8,8 @@ class for each kind of widget, and its error modifier when the field has errors.
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 # (widget class, GOV.UK class, error modifier or None). The first match wins, so subclasses
 # come before their parents (CheckboxSelectMultiple is a RadioSelect, DateInput an Input).
@@ -62,3 +64,24 @@ class GovukBoundField(BoundField):
 
 class GovukFormRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
+
+
+class LongSelect(widgets.Select):
+    """A select of hundreds of options (a commissioner's training providers): the options are
+    joined in Python instead of one template include each, which cost about half a
+    millisecond an option. Renders the same HTML as Django's Select (no option groups)."""
+
+    template_name = "django/forms/widgets/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = (option for _, group, _ in context["widget"]["optgroups"] for option in group)
+        context["widget"]["options_html"] = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(o["value"]), mark_safe(" selected") if o["selected"] else "", o["label"])
+                for o in options
+            ),
+        )
+        return context

@@ -57,7 +57,11 @@ def superuser(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (e.g. the register's cached filter choices)."""
+    """Each test starts with an empty cache (e.g. the register's cached filter choices) and
+    no kept overview rows."""
     from django.core.cache import cache
 
+    from compliance import generation
+
     cache.clear()
+    generation.forget_all()
