@@ -12,10 +12,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, Value
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
 
 
 class HistoryKeptAdmin(SimpleHistoryAdmin):
@@ -121,36 +122,128 @@ def audit_entries(*, user="", model="", since=None, until=None):
 
 
 def with_changes(entries):
-    """The records behind a page of entries, each with its `changes` (field, old, new); a
-    fixed number of queries per row of the page, however long the history is."""
+    """The records behind a page of entries, each with its `changes` (field, old, new).
+
+    A fixed number of queries however many rows the page has: for each kind of record on it,
+    one for its rows and the version before each, and one per many-to-many field for the scope
+    lists of both. The changes are then compared here, as `diff_against` compares them, rather
+    than by `diff_against` per row, which queries the previous version and both versions' scope
+    lists again for every row.
+    """
     by_model = defaultdict(list)
     for entry in entries:
         by_model[entry["model"]].append(entry["history_id"])
     records = {}
     for key, ids in by_model.items():
-        for record in (
-            _history_model(key).objects.filter(history_id__in=ids).select_related("history_user")
-        ):
-            records[(key, record.history_id)] = record
+        loaded = _with_previous_versions(key, ids)
+        scopes = _scope_lists(key, loaded)
+        for history_id in ids:
+            record = loaded.get(history_id)
+            if record is not None:
+                previous = loaded.get(record.previous_history_id)
+                records[(key, history_id)] = (record, _changes(record, previous, scopes))
     rows = []
     for entry in entries:
-        record = records.get((entry["model"], entry["history_id"]))
-        if record is None:
+        found = records.get((entry["model"], entry["history_id"]))
+        if found is None:
             continue
-        changes = []
-        previous = record.prev_record
-        if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        record, changes = found
         rows.append(
             {
                 "record": record,
+                "object": _labelled_object(entry["model"], record),
                 "model": AUDITED_MODELS[entry["model"]][0],
                 "admin_url": _history_url(entry["model"], record),
                 "changes": changes,
             }
         )
     return rows
+
+
+# The related records a version's name is made of ("Provider — Body (number)"), read with it.
+LABEL_RELATIONS = {"certification": ("provider", "body")}
+
+
+def _with_previous_versions(key, ids):
+    """{history_id: record} for the history rows `ids` of one kind and the version before each
+    (simple-history's `prev_record`: the object's latest earlier row), in one query; every
+    record has `previous_history_id`."""
+    history = _history_model(key)
+    object_id = history.instance_type._meta.pk.attname
+    previous_id = Subquery(
+        history.objects.filter(
+            **{object_id: OuterRef(object_id)}, history_date__lt=OuterRef("history_date")
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    previous_ids = (
+        history.objects.filter(history_id__in=ids).annotate(previous=previous_id).values("previous")
+    )
+    records = (
+        history.objects.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
+        .annotate(previous_history_id=previous_id)
+        .select_related("history_user", *LABEL_RELATIONS.get(key, ()))
+    )
+    return {record.history_id: record for record in records}
+
+
+def _scope_lists(key, records):
+    """{(field name, history_id): rows} of every many-to-many field with history, for the
+    records that have a previous version and those previous versions: one query per field.
+    The rows are in the order and form `diff_against` compares (the through table's fields,
+    ordered by the related record)."""
+    history = _history_model(key)
+    needed = set()
+    for record in records.values():
+        if record.previous_history_id in records:
+            needed |= {record.history_id, record.previous_history_id}
+    lists = defaultdict(list)
+    if not needed:
+        return lists
+    for field in history._history_m2m_fields:
+        m2m_history = getattr(history, field.name).model
+        compared = [
+            f.name
+            for f in m2m_history._meta.fields
+            if f.editable and f.name not in ["id", "m2m_history_id", "history"]
+        ]
+        related = get_m2m_reverse_field_name(field)
+        rows = (
+            m2m_history._default_manager.filter(history_id__in=needed)
+            .order_by(related, f"{related}_id")
+            .values("history_id", *compared)
+        )
+        for row in rows:
+            lists[(field.name, row.pop("history_id"))].append(row)
+    return lists
+
+
+def _changes(record, previous, scopes):
+    """[(field, old, new)] from `previous` to `record`, sorted by field: what
+    `record.diff_against(previous)` gives, with the scope lists taken from `scopes`."""
+    if previous is None:
+        return []
+    m2m_names = [field.name for field in record._history_m2m_fields]
+    delta = record.diff_against(previous, excluded_fields=m2m_names)  # no queries without m2m
+    changes = [(c.field, c.old, c.new) for c in delta.changes]
+    for name in m2m_names:
+        old = scopes[(name, previous.history_id)]
+        new = scopes[(name, record.history_id)]
+        if old != new:
+            changes.append((name, old, new))
+    return sorted(changes, key=lambda change: change[0])
+
+
+def _labelled_object(key, record):
+    """The object as it was at this version (`history_object`), with the related records its
+    name needs taken from the ones read with the version rather than queried one by one."""
+    obj = record.history_object
+    for name in LABEL_RELATIONS.get(key, ()):
+        related = getattr(record, name)
+        if related is not None:
+            setattr(obj, name, related)
+    return obj
 
 
 def _history_url(key, record):

@@ -16,7 +16,12 @@ import datetime as dt
 from django.utils import timezone
 
 from certification.models import Certification
-from certification.services import Certificate, move_certification, record_accreditation_change
+from certification.services import (
+    Certificate,
+    move_certification,
+    record_accreditation_change,
+    save_certification_edit,
+)
 from certification.staff import add_body_staff
 from certification.statuses import AccreditationStatus, Status
 from compliance.models import ContractReview
@@ -186,6 +191,21 @@ class BudgetData:
             filename=f"{slug}-import-{i}.csv",
             sha256="0" * 64,
             content="name\n",
+        )
+
+        # The audit log (the newest history rows, so on its first page): edits by a signed-in
+        # user of a body, a provider and a certification, beside the creations, scope changes
+        # and status moves above.
+        body._history_user = certified._history_user = self.certifier
+        body.website = f"https://{slug}-body-{i}.example.org"
+        body.save()
+        certified.description = f"{name}description {i}"
+        certified.save()
+        save_certification_edit(
+            certification,
+            expected_version=certification.version,
+            recorded_by=self.certifier,
+            registered_on=certification.registered_on - dt.timedelta(days=1),
         )
 
     def _move_busy_certification(self, reason):
