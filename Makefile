@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrate seed css clean serve serve-seed loadtest loadtest-data backup restore
+.PHONY: install run test lint format migrate seed css clean serve serve-seed loadtest loadtest-data bench backup restore
 
 install: $(VENV)/.installed node_modules/.installed build/static/css/main.css
 
@@ -83,6 +83,13 @@ loadtest: install
 	$(BIN)/locust -f bench/locustfile.py --headless --host $(LOADTEST_HOST) \
 		--users 50 --spawn-rate 10 --run-time 60s --stop-timeout 10 \
 		--csv bench/results/loadtest --only-summary
+
+# Throughput and p50/p99 latency of the register's pages at 2,000 and 20,000 providers, as
+# ratios to /healthz, against issue 8's targets (bench/README.md § Benchmark). Needs PostgreSQL
+# (BENCH_DATABASE_URL, else DATABASE_URL, else the local `bench` database: dropped and made
+# again for each size) and wrk. A quick run: `make bench BENCH_DURATION=3`.
+bench: install
+	$(PY) bench/run.py
 
 # Backups of the database DATABASE_URL names (SQLite by default; README § Backups).
 BACKUP_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}

@@ -3,6 +3,12 @@
 Written with bulk_create for speed, so it bypasses the services, but it keeps every rule they
 keep: each certification's status, number and dates equal its last event's, and every event
 is an allowed move.
+
+Deterministic for a seed: on an empty database the same command gives the same names, slugs,
+towns and certificate numbers, so `make bench` (bench/) can name what it requests. A later run
+numbers on from the rows already there, so it never collides. The first run also makes the
+benchmark's signed-in actors (compliance/load_actors.py): a commissioner with 300 contracts
+and a care home with 8 arrangements, each with a member.
 """
 
 import datetime as dt
@@ -21,12 +27,23 @@ from certification.models import (
 )
 from certification.statuses import AccreditationStatus, Status
 from compliance import generation
+from compliance.load_actors import make_bench_actors
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
 from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, StandardsEdition
 
 BATCH = 2000
+# 20 x 20 = 400 made-up town names, so a search for one matches whole words and one town's
+# providers only (about 1 in 400), whatever the search method.
+TOWN_STARTS = [
+    "Ash", "Bram", "Cald", "Dun", "Elm", "Fen", "Glen", "Hart", "Ing", "Kel", "Lang", "Mar", "Nor",
+    "Oak", "Pen", "Roth", "Stan", "Thorn", "Wey", "Yar",
+]  # fmt: skip
+TOWN_ENDS = [
+    "bury", "ford", "ham", "ley", "ton", "wick", "field", "mouth", "stow", "well", "by", "combe",
+    "den", "gate", "hurst", "mere", "pool", "ridge", "thorpe", "wood",
+]  # fmt: skip
 # (final status, weight) of a provider's first certification.
 STATUS_WEIGHTS = [
     (Status.CERTIFIED, 62),
@@ -36,6 +53,12 @@ STATUS_WEIGHTS = [
     (Status.WITHDRAWN, 6),
     (None, 6),
 ]
+
+
+def town(i):
+    """The made-up town of the i-th generated provider."""
+    n = i % (len(TOWN_STARTS) * len(TOWN_ENDS))
+    return TOWN_STARTS[n // len(TOWN_ENDS)] + TOWN_ENDS[n % len(TOWN_ENDS)]
 
 
 def _bodies():
@@ -73,7 +96,9 @@ def _history(status, number, certified_on, valid_until, applied):
 def generate(providers: int, *, seed=0, today=None):
     today = today or timezone.localdate()
     rng = random.Random(seed)
-    run = timezone.now().strftime("%y%m%d%H%M%S%f")
+    # Number on from earlier runs' rows, so a second run adds to the first without colliding.
+    first = TrainingProvider.objects.filter(slug__startswith="load-").count()
+    first_service = ServiceProvider.objects.filter(slug__startswith="load-service-").count()
     regions = list(Region.objects.all())
     populations = list(Population.objects.all())
     settings_terms = list(Setting.objects.all())
@@ -84,35 +109,36 @@ def generate(providers: int, *, seed=0, today=None):
     provider_rows = TrainingProvider.objects.bulk_create(
         [
             TrainingProvider(
-                name=f"Load Provider {run}-{i}",
-                slug=f"load-{run}-{i}",
-                kind=list(TrainingProvider.Kind)[i % 3],
-                town=f"Town {i % 400}",
-                postcode=f"LD{i % 99} {i % 9}AB",
-                region=regions[i % len(regions)],
+                name=f"Load Provider {n}",
+                slug=f"load-{n}",
+                kind=list(TrainingProvider.Kind)[n % 3],
+                town=town(n),
+                postcode=f"LD{n % 99} {n % 9}AB",
+                region=regions[n % len(regions)],
             )
-            for i in range(providers)
+            for n in range(first, first + providers)
         ],
         batch_size=BATCH,
     )
     statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
-    plans = []  # (provider, body, status)
+    plans = []  # (provider, body, status, certificate number if it gets one)
     for i, provider in enumerate(provider_rows):
         status = rng.choices(statuses, weights)[0]
         if status is not None:
-            plans.append((provider, bodies[i % 3], status))
+            plans.append((provider, bodies[i % 3], status, f"LD-{first + i:07d}-1"))
         if rng.random() < 0.32:  # a second, older certification with another body
             older = rng.choice([Status.EXPIRED, Status.WITHDRAWN])
-            plans.append((provider, bodies[(i + 1) % 3], older))
+            plans.append((provider, bodies[(i + 1) % 3], older, f"LD-{first + i:07d}-2"))
     certifications, histories = [], []
-    for n, (provider, body, status) in enumerate(plans):
+    for provider, body, status, number in plans:
         certified_on = today - dt.timedelta(days=rng.randint(30, 1000))
         valid_until = certified_on + dt.timedelta(days=3 * 365)
         if status == Status.EXPIRED:
             valid_until = today - dt.timedelta(days=rng.randint(1, 300))
             certified_on = valid_until - dt.timedelta(days=3 * 365)
         applied = certified_on - dt.timedelta(days=300)
-        number = None if status == Status.WORKING_TOWARDS else f"LD{run}-{n}"
+        if status == Status.WORKING_TOWARDS:
+            number = None
         if status == Status.WITHDRAWN and rng.random() < 0.5:
             number = None  # withdrawn while still working towards
         history = _history(status, number, certified_on, valid_until, applied)
@@ -173,12 +199,12 @@ def generate(providers: int, *, seed=0, today=None):
     services = ServiceProvider.objects.bulk_create(
         [
             ServiceProvider(
-                name=f"Load Service {run}-{i}",
-                slug=f"load-service-{run}-{i}",
-                sector=list(ServiceProvider.Sector)[i % 4],
-                region=regions[i % len(regions)],
+                name=f"Load Service {n}",
+                slug=f"load-service-{n}",
+                sector=list(ServiceProvider.Sector)[n % 4],
+                region=regions[n % len(regions)],
             )
-            for i in range(providers // 2)
+            for n in range(first_service, first_service + providers // 2)
         ],
         batch_size=BATCH,
     )
@@ -211,11 +237,13 @@ def generate(providers: int, *, seed=0, today=None):
             )
         )
     ComplianceCheck.objects.bulk_create(checks, batch_size=BATCH)
-    generation.changed()  # bulk_create sends no signals
-    return {
+    counts = {
         "providers": len(provider_rows),
         "certifications": len(certifications),
         "service_providers": len(services),
         "arrangements": len(arrangements),
         "checks": len(checks),
     }
+    counts.update(make_bench_actors(services, provider_rows, checker, rng, today, regions))
+    generation.changed()  # bulk_create sends no signals
+    return counts

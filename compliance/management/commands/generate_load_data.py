@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance.load_actors import COMMISSIONER_SLUG, SERVICE_SLUG
 from compliance.load_data import generate
 
 
@@ -22,3 +23,8 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Created {summary} in {elapsed:.1f} s."))
+        if "contracts" in counts:
+            self.stdout.write(
+                f"Benchmark actors: commissioner {COMMISSIONER_SLUG}, service provider "
+                f"{SERVICE_SLUG}; their members have no password (bench/pages.py makes sessions)."
+            )

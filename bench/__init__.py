@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`, bench/run.py) and the load test (`make loadtest`)."""

@@ -1,0 +1,239 @@
+"""The bench's verdicts and its table: ratios to /healthz, growth, and the issue's targets.
+
+Pure functions over measured figures (no server, no database), so tests/bench/ checks them.
+Targets come from issue 8 and hold at the largest size measured; growth compares the smallest
+size with the largest.
+"""
+
+from dataclasses import dataclass, field
+from statistics import median
+
+# Throughput as a share of /healthz's in the same run, at the largest size.
+RATIO_TARGETS = {
+    "register": 0.05,
+    "register_filtered": 0.05,
+    "register_page_40": 0.05,  # the register list, further on
+    "provider": 0.08,
+    "certificate_check": 0.10,
+    "service_provider_dashboard": 0.05,
+    "commissioner_overview": 0.03,
+}
+P99_LIMIT_MS = 100.0
+GROWTH_LIMIT = 1.3  # throughput at the smallest size / throughput at the largest
+CSV_FIRST_BYTE_LIMIT_MS = 300.0
+CSV_TOTAL_LIMIT_S = 3.0
+CSV_MEMORY_LIMIT_MB = 50.0
+REFERENCE = "healthz"
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    path: str
+    actor: str | None = None  # whose session cookie the requests carry
+
+
+@dataclass(frozen=True)
+class Check:
+    """One target against one figure: `ok` is None when the figure was not measured."""
+
+    name: str
+    figure: str
+    target: str
+    ok: bool | None
+
+    @property
+    def verdict(self):
+        return {True: "PASS", False: "FAIL", None: "n/a"}[self.ok]
+
+
+@dataclass
+class PageRow:
+    page: Page
+    rps: dict  # size -> requests/s
+    ratio: dict  # size -> share of /healthz's requests/s
+    p50_ms: dict
+    p99_ms: dict
+    growth: float | None
+    checks: list = field(default_factory=list)
+
+    @property
+    def verdict(self):
+        failed = [c.name for c in self.checks if c.ok is False]
+        return "FAIL: " + ", ".join(failed) if failed else "PASS"
+
+
+@dataclass(frozen=True)
+class CsvDownload:
+    rows: int
+    first_byte_ms: float
+    total_s: float
+
+
+@dataclass(frozen=True)
+class CsvResult:
+    downloads: list  # of CsvDownload, in order
+    memory_growth_mb: float
+
+    @property
+    def first_byte_ms(self):
+        return median(d.first_byte_ms for d in self.downloads)
+
+    @property
+    def total_s(self):
+        return median(d.total_s for d in self.downloads)
+
+    @property
+    def rows(self):
+        return self.downloads[0].rows
+
+
+def growth(rps_small, rps_large):
+    """How many times slower the page got from the smallest size to the largest."""
+    return rps_small / rps_large if rps_large else float("inf")
+
+
+def page_rows(pages, results):
+    """One row per page. `results` is {size: {page key: WrkResult}}."""
+    sizes = sorted(results)
+    largest = sizes[-1]
+    rows = []
+    for page in pages:
+        measured = {size: results[size][page.key] for size in sizes}
+        rps = {size: r.requests_per_second for size, r in measured.items()}
+        ratio = {size: rps[size] / results[size][REFERENCE].requests_per_second for size in sizes}
+        row = PageRow(
+            page=page,
+            rps=rps,
+            ratio=ratio,
+            p50_ms={size: r.p50_ms for size, r in measured.items()},
+            p99_ms={size: r.p99_ms for size, r in measured.items()},
+            growth=growth(rps[sizes[0]], rps[largest]) if len(sizes) > 1 else None,
+        )
+        target = RATIO_TARGETS.get(page.key)
+        if target is not None:
+            row.checks.append(
+                Check("ratio", f"{ratio[largest]:.3f}", f"≥ {target:.2f}", ratio[largest] >= target)
+            )
+        p99 = row.p99_ms[largest]
+        row.checks.append(
+            Check(
+                "p99",
+                _unless_unfinished(p99, "{:.0f} ms"),
+                f"< {P99_LIMIT_MS:.0f} ms",
+                p99 < P99_LIMIT_MS,
+            )
+        )
+        row.checks.append(
+            Check(
+                "growth",
+                "—" if row.growth is None else f"{row.growth:.2f}x",
+                f"≤ {GROWTH_LIMIT}x",
+                None if row.growth is None else row.growth <= GROWTH_LIMIT,
+            )
+        )
+        rows.append(row)
+    return rows
+
+
+def csv_checks(csv_result):
+    r = csv_result
+    return [
+        Check(
+            "first byte",
+            _unless_unfinished(r.first_byte_ms, "{:.0f} ms"),
+            f"≤ {CSV_FIRST_BYTE_LIMIT_MS:.0f} ms",
+            r.first_byte_ms <= CSV_FIRST_BYTE_LIMIT_MS,
+        ),
+        Check(
+            "total",
+            _unless_unfinished(r.total_s, "{:.2f} s"),
+            f"≤ {CSV_TOTAL_LIMIT_S:.0f} s",
+            r.total_s <= CSV_TOTAL_LIMIT_S,
+        ),
+        Check(
+            "memory growth",
+            f"{r.memory_growth_mb:.1f} MiB",
+            f"< {CSV_MEMORY_LIMIT_MB:.0f} MiB",
+            r.memory_growth_mb < CSV_MEMORY_LIMIT_MB,
+        ),
+    ]
+
+
+def all_checks(rows, csv_results):
+    """Every target with its verdict: the pages', then the CSV export's at the largest size."""
+    checks = [(row.page.label, check) for row in rows for check in row.checks]
+    if csv_results:
+        largest = csv_results[max(csv_results)]
+        checks += [("CSV export", check) for check in csv_checks(largest)]
+    return checks
+
+
+def _unless_unfinished(value, form):
+    """A time; infinite when no request (or download) finished in time."""
+    return "none finished" if value == float("inf") else form.format(value)
+
+
+def _ms(value):
+    return _unless_unfinished(value, "{:.1f}")
+
+
+def _n(size):
+    return f"{size:,}"
+
+
+def _num(value):
+    """Requests a second: whole numbers, but a slow page's 0.4 is not shown as 0."""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def render(*, machine, settings, rows, csv_results):
+    """The report as Markdown: machine, settings, the pages' table, the CSV export, verdicts."""
+    sizes = sorted(rows[0].rps)
+    largest = sizes[-1]
+    lines = ["# Benchmark results", ""]
+    lines += [f"- {name}: {value}" for name, value in machine.items()]
+    lines += [f"- {name}: {value}" for name, value in settings.items()]
+    lines += ["", f"## Pages (targets at {_n(largest)} providers)", ""]
+    header = ["page"]
+    header += [f"req/s {_n(s)}" for s in sizes]
+    header += [f"ratio {_n(s)}" for s in sizes]
+    header += ["ratio target"]
+    header += [f"p50 / p99 ms {_n(s)}" for s in sizes]
+    header += ["growth (≤ 1.3x)", "result"]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        target = RATIO_TARGETS.get(row.page.key)
+        cells = [f"{row.page.label} `{row.page.path}`"]
+        cells += [_num(row.rps[s]) for s in sizes]
+        cells += [f"{row.ratio[s]:.3f}" for s in sizes]
+        cells += ["reference" if row.page.key == REFERENCE else f"≥ {target:.2f}"]
+        cells += [f"{_ms(row.p50_ms[s])} / {_ms(row.p99_ms[s])}" for s in sizes]
+        cells += ["—" if row.growth is None else f"{row.growth:.2f}x", row.verdict]
+        lines.append("| " + " | ".join(cells) + " |")
+    if csv_results:
+        lines += ["", "## CSV export `/providers/export.csv` (one client, full downloads)", ""]
+        lines += [
+            "| providers | rows | first byte ms (median) | total s (median) | "
+            "peak memory growth MiB | downloads (first byte ms / total s) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for size, r in sorted(csv_results.items()):
+            each = ", ".join(
+                f"{_unless_unfinished(d.first_byte_ms, '{:.0f}')} / "
+                f"{_unless_unfinished(d.total_s, '{:.2f}')}"
+                for d in r.downloads
+            )
+            lines.append(
+                f"| {_n(size)} | {_n(r.rows)} | {_unless_unfinished(r.first_byte_ms, '{:.0f}')} "
+                f"| {_unless_unfinished(r.total_s, '{:.2f}')} | {r.memory_growth_mb:.1f} | {each} |"
+            )
+    checks = all_checks(rows, csv_results)
+    failed = sum(1 for _, c in checks if c.ok is False)
+    lines += ["", f"## Targets: {len(checks) - failed} of {len(checks)} met", ""]
+    lines += ["| what | check | figure | target | result |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {what} | {c.name} | {c.figure} | {c.target} | {c.verdict} |" for what, c in checks
+    ]
+    return "\n".join(lines) + "\n"

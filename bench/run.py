@@ -1,0 +1,323 @@
+"""`make bench`: the register's throughput and latency at two sizes, against its targets.
+
+For each size (BENCH_SIZES, default 2,000 and 20,000 providers): an empty database, migrated,
+filled by `generate_load_data`; gunicorn with the production settings and 2 workers; each page
+of bench/pages.py checked once for a 200 showing what it should, then loaded by wrk (2
+threads, 8 connections, BENCH_WARMUP s discarded then BENCH_DURATION s measured); then the CSV
+export downloaded whole (bench/download.py). The table (bench/report.py) goes to stdout and to
+bench/results/latest.md. bench/README.md says how to read it.
+
+Exit status: 0 when everything was measured, whether or not the targets were met (the table
+says which failed); 2 when the harness could not measure (no PostgreSQL or wrk, a page not
+answering 200, wrk seeing errors); with BENCH_STRICT=1, 1 when a target failed.
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import download, report, wrk
+from bench.server import Gunicorn, ServerError, get
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench"
+
+
+class BenchError(RuntimeError):
+    """The harness could not measure: reported loudly, exit status 2."""
+
+
+def say(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def config():
+    url = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_DATABASE_URL
+    )
+    return {
+        "database_url": url,
+        "sizes": [int(n) for n in os.environ.get("BENCH_SIZES", "2000,20000").split(",")],
+        "duration": int(os.environ.get("BENCH_DURATION", "10")),
+        "warmup": int(os.environ.get("BENCH_WARMUP", "2")),
+        "csv_repeats": int(os.environ.get("BENCH_CSV_REPEATS", "3")),
+        "port": int(os.environ.get("BENCH_PORT", "8011")),
+        "drain": int(os.environ.get("BENCH_DRAIN_TIMEOUT", "120")),
+        "workers": os.environ.get("BENCH_GUNICORN_WORKERS", "2"),
+        "strict": os.environ.get("BENCH_STRICT", "") not in ("", "0", "false"),
+    }
+
+
+def app_env(cfg):
+    """The production settings, on the bench database, with a local secret key."""
+    env = dict(os.environ)
+    env.pop("DJANGO_STATICFILES_MANIFEST", None)  # production: hashed static file names
+    env.update(
+        DATABASE_URL=cfg["database_url"],
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY")
+        or f"local-bench-only-not-secret-{socket.gethostname()}-rrn-register",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        GUNICORN_WORKERS=cfg["workers"],
+    )
+    return env
+
+
+def manage(env, *args):
+    finished = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if finished.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{finished.stdout}{finished.stderr}")
+    return finished.stdout
+
+
+def _maintenance_connection(url):
+    import psycopg2
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise BenchError(f"the bench needs PostgreSQL, not {parts.scheme}: set BENCH_DATABASE_URL")
+    connection = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    connection.autocommit = True
+    return connection
+
+
+def reset_database(env, url):
+    """Drop the bench database and create it empty (`manage.py create_database`)."""
+    name = urlsplit(url).path.lstrip("/")
+    if "bench" not in name and os.environ.get("BENCH_DROP_DATABASE") != name:
+        raise BenchError(
+            f"the bench drops and recreates its database; {name!r} does not look like a bench "
+            f"database. Use one with 'bench' in its name, or set BENCH_DROP_DATABASE={name}."
+        )
+    try:
+        connection = _maintenance_connection(url)
+    except ImportError as error:
+        raise BenchError(f"psycopg2 missing: run `make install` ({error})") from error
+    except Exception as error:  # psycopg2.OperationalError: no server, no such role…
+        raise BenchError(f"cannot reach PostgreSQL at {url}: {error}") from error
+    try:  # not `with connection`: psycopg2 would open a transaction, which DROP refuses
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        connection.close()
+    manage(env, "create_database")
+
+
+def machine(url):
+    connection = _maintenance_connection(url)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    connection.close()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    return {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": git("rev-parse", "--short", "HEAD")
+        + (" (with uncommitted changes)" * bool(changed)),
+        "machine": f"{os.cpu_count()} CPUs (nproc), {cpu}, {platform.system()} "
+        f"{platform.release()}",
+        "PostgreSQL": postgres,
+        "Python": platform.python_version(),
+        "wrk": (wrk_version.split("[")[0].strip() or "wrk"),
+        "load average at start (1, 5, 15 min)": load,
+    }
+
+
+def describe(env):
+    """The pages and sessions bench/pages.py finds in the generated data."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        finished = subprocess.run(
+            [PYTHON, "bench/pages.py", out.name], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if finished.returncode != 0:
+            raise BenchError(f"bench/pages.py failed:\n{finished.stdout}{finished.stderr}")
+        return json.loads(Path(out.name).read_text())
+
+
+CHECK_TIMEOUT = 60  # seconds: a page slower than this is reported as "none finished"
+UNFINISHED = wrk.WrkResult(0.0, float("inf"), float("inf"), 0, 0, 0)
+
+
+def check_page(server, page, cookie):
+    """One plain request: a 200 (a redirect to sign in is not) showing the expected text.
+    False when it took longer than CHECK_TIMEOUT: too slow to load-test."""
+    try:
+        response = get(server.port, page["path"], cookie, timeout=CHECK_TIMEOUT)
+    except TimeoutError:
+        say(f"{page['path']}: no answer within {CHECK_TIMEOUT} s: not load-tested")
+        return False
+    if response.status != 200:
+        raise BenchError(f"{page['path']} answered {response.status}, not 200")
+    if page["expect"].encode() not in response.body:
+        raise BenchError(f"{page['path']} does not show {page['expect']!r}")
+    return True
+
+
+def _bench_queries(url, action="count"):
+    """The bench database's queries still running (other than this one): count or cancel them."""
+    name = urlsplit(url).path.lstrip("/")
+    select = "count(*)" if action == "count" else "count(pg_cancel_backend(pid))"
+    connection = _maintenance_connection(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {select} FROM pg_stat_activity WHERE datname = %s "
+                "AND state = 'active' AND pid <> pg_backend_pid()",
+                [name],
+            )
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def drain(server, cfg):
+    """Start each measurement with nothing left running from the last.
+
+    A page too slow for its run leaves requests going after wrk stops: gunicorn threads
+    waiting on PostgreSQL (whose CPU the workers' figures do not show) and the queries
+    themselves. Wait for both to finish; after BENCH_DRAIN_TIMEOUT cancel the queries and
+    restart gunicorn.
+    """
+    deadline = time.monotonic() + cfg["drain"]
+    while time.monotonic() < deadline:
+        if _bench_queries(cfg["database_url"]) == 0 and server.wait_idle(timeout=2):
+            return
+        time.sleep(1)
+    cancelled = _bench_queries(cfg["database_url"], "cancel")
+    say(f"still busy after {cfg['drain']} s: cancelled {cancelled} queries, restarting gunicorn")
+    server.restart()
+
+
+def load(server, page, cookie, cfg):
+    drain(server, cfg)
+    url = f"http://127.0.0.1:{server.port}{page['path']}"
+    runs = [cfg["warmup"], cfg["duration"]] if cfg["warmup"] else [cfg["duration"]]
+    for duration in runs:
+        result = wrk.run(url, duration=duration, cookie=cookie)
+        if result.failed:
+            raise BenchError(
+                f"{page['path']}: {result.non_2xx_3xx} non-2xx/3xx responses and "
+                f"{result.socket_errors} socket errors out of {result.requests} under load"
+            )
+    if result.requests == 0:
+        # Every request took longer than the run: a page too slow to measure this way, which
+        # the table reports as 0 requests/s with no latency (a FAIL), not as an error.
+        say(f"{page['path']}: no request finished in {cfg['duration']} s")
+        return UNFINISHED
+    return result
+
+
+def bench_size(size, cfg, env):
+    say(f"{size:,} providers: empty database, migrate, generate data")
+    reset_database(env, cfg["database_url"])
+    manage(env, "migrate", "--no-input")
+    generated = manage(env, "generate_load_data", "--providers", str(size))
+    say(next(line for line in generated.splitlines() if line.startswith("Created")))
+    described = describe(env)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with Gunicorn(env=env, port=cfg["port"], log_path=RESULTS / f"gunicorn-{size}.log") as server:
+        checked = {}
+        for page in described["pages"]:
+            say(f"{size:,} providers: checking {page['path']}")
+            drain(server, cfg)
+            cookie = described["sessions"].get(page["actor"])
+            checked[page["key"]] = check_page(server, page, cookie)
+        figures = {}
+        for page in described["pages"]:
+            say(f"{size:,} providers: {page['path']}")
+            cookie = described["sessions"].get(page["actor"])
+            ok = checked[page["key"]]
+            figures[page["key"]] = load(server, page, cookie, cfg) if ok else UNFINISHED
+        say(f"{size:,} providers: {described['csv']} x{cfg['csv_repeats']}")
+        drain(server, cfg)
+        csv = download.measure(
+            server,
+            described["csv"],
+            repeats=cfg["csv_repeats"],
+            # A search that matches nothing: the view and its code, without the rows.
+            warm_up_path=described["csv"] + "?q=no-such-provider-anywhere",
+        )
+    if csv.rows < size and csv.total_s != float("inf"):
+        raise BenchError(f"the CSV export had {csv.rows} rows for {size} providers")
+    return described, figures, csv
+
+
+def main():
+    cfg = config()
+    if shutil.which("wrk") is None:
+        raise BenchError("wrk is not installed: `sudo apt-get install wrk` (bench/README.md)")
+    env = app_env(cfg)
+    about = machine(cfg["database_url"])
+    say("collectstatic (DEBUG off serves hashed static files)")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    results, csv_results, described = {}, {}, None
+    for size in cfg["sizes"]:
+        described, results[size], csv_results[size] = bench_size(size, cfg, env)
+    pages = [report.Page(p["key"], p["label"], p["path"], p["actor"]) for p in described["pages"]]
+    rows = report.page_rows(pages, results)
+    settings = {
+        "load": f"wrk, 2 threads, 8 connections, {cfg['warmup']} s warm-up then "
+        f"{cfg['duration']} s a page; CSV: {cfg['csv_repeats']} full downloads, one client",
+        "server": f"gunicorn, {cfg['workers']} workers x {env.get('GUNICORN_THREADS', '4')} "
+        "threads, DEBUG off, access log off, no worker recycling",
+        "sizes": ", ".join(f"{n:,} providers" for n in cfg["sizes"]),
+    }
+    text = report.render(machine=about, settings=settings, rows=rows, csv_results=csv_results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(text)
+    raw = {
+        "machine": about,
+        "settings": settings,
+        "pages": {
+            size: {k: asdict(r) for k, r in figures.items()} for size, figures in results.items()
+        },
+        "csv": {size: asdict(r) for size, r in csv_results.items()},
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(raw, indent=2))
+    print(text)
+    say("load average at the end: " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
+    say(f"written to {(RESULTS / 'latest.md').relative_to(ROOT)}")
+    failed = [c for _, c in report.all_checks(rows, csv_results) if c.ok is False]
+    return 1 if failed and cfg["strict"] else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (BenchError, ServerError, wrk.WrkError, download.DownloadError) as error:
+        print(f"bench: FAILED: {error}", file=sys.stderr)
+        sys.exit(2)

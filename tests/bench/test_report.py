@@ -1,0 +1,131 @@
+"""The bench's verdicts: ratios to /healthz in the same run, growth between sizes, targets."""
+
+import pytest
+
+from bench.report import (
+    CsvDownload,
+    CsvResult,
+    Page,
+    all_checks,
+    csv_checks,
+    growth,
+    page_rows,
+    render,
+)
+from bench.wrk import WrkResult
+
+PAGES = [
+    Page("healthz", "Health check", "/healthz"),
+    Page("register", "Register", "/providers/"),
+    Page("commissioner_overview", "Commissioner overview", "/compliance/commissioners/c/", "co"),
+]
+
+
+def wrk(rps, p50=5.0, p99=50.0):
+    return WrkResult(rps, p50, p99, requests=int(rps * 10), non_2xx_3xx=0, socket_errors=0)
+
+
+RESULTS = {
+    2000: {"healthz": wrk(1000), "register": wrk(60), "commissioner_overview": wrk(40)},
+    20000: {
+        "healthz": wrk(800),
+        "register": wrk(48, p99=120.0),  # 0.06 of /healthz, but p99 over 100 ms
+        "commissioner_overview": wrk(20),  # 0.025 < 0.03, and 2x slower
+    },
+}
+
+
+def checks_of(row):
+    return {c.name: c.ok for c in row.checks}
+
+
+def test_ratios_are_to_healthz_at_the_same_size():
+    healthz, register, _ = page_rows(PAGES, RESULTS)
+    assert healthz.ratio == {2000: 1.0, 20000: 1.0}
+    assert register.ratio == {2000: pytest.approx(0.06), 20000: pytest.approx(0.06)}
+
+
+def test_growth_is_throughput_at_the_small_size_over_the_large():
+    assert growth(60, 48) == pytest.approx(1.25)
+    assert growth(10, 0) == float("inf")
+    _, register, overview = page_rows(PAGES, RESULTS)
+    assert register.growth == pytest.approx(1.25)
+    assert overview.growth == pytest.approx(2.0)
+
+
+def test_targets_are_judged_at_the_largest_size():
+    healthz, register, overview = page_rows(PAGES, RESULTS)
+    assert checks_of(healthz) == {"p99": True, "growth": True}  # the reference has no ratio
+    assert checks_of(register) == {"ratio": True, "p99": False, "growth": True}
+    assert register.verdict == "FAIL: p99"
+    assert checks_of(overview) == {"ratio": False, "p99": True, "growth": False}
+    assert overview.verdict == "FAIL: ratio, growth"
+
+
+def test_one_size_has_no_growth_to_judge():
+    (row,) = page_rows(PAGES[:1], {2000: RESULTS[2000]})
+    assert row.growth is None
+    assert checks_of(row)["growth"] is None
+    assert row.verdict == "PASS"
+
+
+def csv_result(first_byte_ms=120.0, total_s=2.0, memory=30.0):
+    downloads = [
+        CsvDownload(20000, first_byte_ms, total_s),
+        CsvDownload(20000, first_byte_ms + 500, total_s + 5),  # an outlier: medians ignore it
+        CsvDownload(20000, first_byte_ms - 10, total_s - 0.1),
+    ]
+    return CsvResult(downloads=downloads, memory_growth_mb=memory)
+
+
+def test_the_csv_export_is_judged_on_median_times_and_peak_memory():
+    assert [c.ok for c in csv_checks(csv_result())] == [True, True, True]
+    assert [c.ok for c in csv_checks(csv_result(301, 3.01, 50))] == [False, False, False]
+    assert csv_result().first_byte_ms == 120.0
+
+
+def test_all_checks_take_the_csv_export_at_the_largest_size():
+    rows = page_rows(PAGES, RESULTS)
+    checks = all_checks(rows, {2000: csv_result(), 20000: csv_result(total_s=4.0)})
+    csv = {c.name: c.ok for what, c in checks if what == "CSV export"}
+    assert csv == {"first byte": True, "total": False, "memory growth": True}
+
+
+def test_the_table_shows_both_sizes_the_targets_and_the_machine():
+    rows = page_rows(PAGES, RESULTS)
+    text = render(
+        machine={"machine": "2 CPUs"},
+        settings={"load": "wrk"},
+        rows=rows,
+        csv_results={20000: csv_result()},
+    )
+    assert "- machine: 2 CPUs" in text
+    assert "| page | req/s 2,000 | req/s 20,000 | ratio 2,000 | ratio 20,000 |" in text
+    assert "| Register `/providers/` | 60 | 48 | 0.060 | 0.060 | ≥ 0.05 |" in text
+    assert "FAIL: ratio, growth |" in text
+    assert "| 20,000 | 20,000 | 120 | 2.00 | 30.0 |" in text
+    assert "## Targets: 8 of 11 met" in text  # 8 page checks (3 failed) and 3 for the CSV
+
+
+def test_a_page_where_no_request_finished_fails_every_check_it_has():
+    results = {
+        2000: {"healthz": wrk(1000), "register": wrk(5)},
+        20000: {"healthz": wrk(800), "register": wrk(0.0, float("inf"), float("inf"))},
+    }
+    _, register = page_rows(PAGES[:2], results)
+    assert checks_of(register) == {"ratio": False, "p99": False, "growth": False}
+    text = render(machine={}, settings={}, rows=[register], csv_results={})
+    assert "| 5.0 | 0.0 | 0.005 | 0.000 |" in text
+    assert "none finished / none finished" in text
+
+
+def test_a_csv_download_that_never_finished_fails_and_says_so():
+    stalled = CsvResult(
+        downloads=[CsvDownload(0, float("inf"), float("inf"))], memory_growth_mb=12.0
+    )
+    assert [c.ok for c in csv_checks(stalled)] == [False, False, True]
+    assert csv_checks(stalled)[1].figure == "none finished"
+    text = render(
+        machine={}, settings={}, rows=page_rows(PAGES[:1], RESULTS), csv_results={20000: stalled}
+    )
+    assert "| 20,000 | 0 | none finished | none finished | 12.0 |" in text

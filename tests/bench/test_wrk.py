@@ -1,0 +1,75 @@
+"""Reading wrk's report: the figures the bench uses, in milliseconds, and errors never missed."""
+
+import pytest
+
+from bench.wrk import WrkError, command, parse
+
+CLEAN = """\
+Running 10s test @ http://127.0.0.1:8011/healthz
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     7.15ms    4.69ms  31.28ms   76.76%
+    Req/Sec   462.63    129.55   828.00     70.73%
+  Latency Distribution
+     50%    5.83ms
+     75%    9.65ms
+     90%   13.34ms
+     99%   23.72ms
+  9252 requests in 10.01s, 2.13MB read
+Requests/sec:    924.31
+Transfer/sec:    218.05KB
+"""
+
+SLOW_WITH_ERRORS = """\
+Running 10s test @ http://127.0.0.1:8011/providers/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.20s   300.00ms   2.50s    70.00%
+    Req/Sec     3.10      2.00     9.00     80.00%
+  Latency Distribution
+     50%  950.00us
+     75%    1.10s
+     90%    1.40s
+     99%    2.01m
+  61 requests in 10.02s, 3.50MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:      6.09
+Transfer/sec:    357.70KB
+"""
+
+
+def test_a_clean_report_gives_throughput_and_latency_in_milliseconds():
+    result = parse(CLEAN)
+    assert result.requests_per_second == 924.31
+    assert result.p50_ms == pytest.approx(5.83)
+    assert result.p99_ms == pytest.approx(23.72)
+    assert result.requests == 9252
+    assert result.failed == 0
+
+
+def test_every_unit_wrk_writes_is_converted_and_errors_are_counted():
+    result = parse(SLOW_WITH_ERRORS)
+    assert result.p50_ms == pytest.approx(0.95)  # microseconds
+    assert result.p99_ms == pytest.approx(2.01 * 60 * 1000)  # minutes
+    assert result.requests_per_second == 6.09
+    assert (result.non_2xx_3xx, result.socket_errors, result.failed) == (4, 3, 7)
+
+
+def test_a_report_without_the_latency_distribution_is_refused():
+    without = "\n".join(line for line in CLEAN.splitlines() if "%" not in line or "Req" in line)
+    with pytest.raises(WrkError, match="50%"):
+        parse(without)
+
+
+def test_an_unreadable_report_is_refused_not_read_as_zero():
+    with pytest.raises(WrkError):
+        parse("unable to connect to 127.0.0.1:8011 Connection refused\n")
+
+
+def test_the_command_carries_the_session_cookie_and_a_long_timeout():
+    args = command("http://127.0.0.1:8011/x/", duration=5, cookie="sessionid=abc")
+    assert args[:5] == ["wrk", "-t2", "-c8", "-d5s", "--latency"]
+    assert args[args.index("--timeout") + 1] == "30s"
+    assert args[args.index("-H") + 1] == "Cookie: sessionid=abc"
+    assert args[-1] == "http://127.0.0.1:8011/x/"
