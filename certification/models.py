@@ -307,6 +307,8 @@ class CertificationEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["-effective_date", "-recorded_at"], name="event_feed_idx"),
+            # The certificate check finds old numbers in the history.
+            models.Index(fields=["certificate_number"], name="event_certificate_number_idx"),
         ]
 
     def __str__(self):
