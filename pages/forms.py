@@ -8,6 +8,7 @@ class for each kind of widget, and its error modifier when the field has errors.
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -81,6 +82,36 @@ class LongSelect(widgets.Select):
             '<option value="{}"{}>{}</option>',
             (
                 (str(o["value"]), mark_safe(" selected") if o["selected"] else "", o["label"])
+                for o in options
+            ),
+        )
+        return context
+
+
+class ManyCheckboxes(widgets.CheckboxSelectMultiple):
+    """GOV.UK small checkboxes for a filter's list of terms, each item joined in Python
+    instead of three template includes (the register's six lists took a third of its
+    rendering time). The same HTML as templates/django/forms/widgets/checkbox_select.html."""
+
+    template_name = "django/forms/widgets/many_checkboxes.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = (option for _, group, _ in context["widget"]["optgroups"] for option in group)
+        context["widget"]["items_html"] = format_html_join(
+            "\n",
+            '<div class="govuk-checkboxes__item">'
+            '<input type="{}" name="{}" value="{}"{}>'
+            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div>',
+            (
+                (
+                    o["type"],
+                    o["name"],
+                    str(o["value"]),
+                    flatatt(o["attrs"]),
+                    o["attrs"].get("id", ""),
+                    o["label"],
+                )
                 for o in options
             ),
         )

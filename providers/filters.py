@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from certification.services import normalise_certificate_number
 from certification.verdicts import HEADLINE_LABELS
+from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
 
 from .models import TrainingProvider
@@ -108,14 +109,14 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         label="Status today",
         choices=STATUS_CHOICES,
         method="filter_status",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages=_invalid_choice("a status"),
     )
     region = django_filters.MultipleChoiceFilter(
         label="Region",
         choices=vocabulary_choices("region"),
         method="filter_region",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         help_text="Based in, serving, or certified for",
         error_messages=_invalid_choice("a region"),
     )
@@ -123,34 +124,34 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         label="Population",
         choices=vocabulary_choices("population"),
         method="filter_population",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages=_invalid_choice("a population"),
     )
     setting = django_filters.MultipleChoiceFilter(
         label="Setting",
         choices=vocabulary_choices("setting"),
         method="filter_setting",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages=_invalid_choice("a setting"),
     )
     specialist = django_filters.MultipleChoiceFilter(
         label="Specialist content",
         choices=vocabulary_choices("specialist"),
         method="filter_specialist",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages=_invalid_choice("specialist content"),
     )
     body = django_filters.MultipleChoiceFilter(
         label="Certification body",
         choices=vocabulary_choices("body"),
         method="filter_body",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages=_invalid_choice("a certification body"),
     )
     kind = django_filters.MultipleChoiceFilter(
         label="Kind of provider",
         choices=TrainingProvider.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages=_invalid_choice("a kind of provider"),
     )
     ukas_valid = django_filters.BooleanFilter(
