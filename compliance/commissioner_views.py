@@ -241,33 +241,8 @@ def contract_list(request, slug):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def contract_new(request, slug):
-    commissioner = get_commissioner_for_user(request, slug)
-    form = ContractForm(
-        request.POST if request.method == "POST" else None, commissioner=commissioner
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            contract = form.save()
-        except IntegrityError:
-            form.add_error("reference", "You already have a contract with this reference")
-        else:
-            messages.success(request, f"Contract {contract.reference} added")
-            return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
-    return render(
-        request,
-        "compliance/commissioner/contract_form.html",
-        {"commissioner": commissioner, "form": form, "contract": None},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def contract_edit(request, slug, pk):
-    commissioner = get_commissioner_for_user(request, slug)
-    contract = _contract_of(commissioner, pk)
+def _contract_form_page(request, commissioner, contract=None):
+    """Add a contract (contract None) or edit one: the form, and where a save goes."""
     form = ContractForm(
         request.POST if request.method == "POST" else None,
         instance=contract,
@@ -275,17 +250,31 @@ def contract_edit(request, slug, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            form.save()
+            saved = form.save()
         except IntegrityError:
             form.add_error("reference", "You already have a contract with this reference")
         else:
-            messages.success(request, f"Contract {contract.reference} updated")
-            return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
+            done = "updated" if contract else "added"
+            messages.success(request, f"Contract {saved.reference} {done}")
+            return redirect("compliance:contract_detail", commissioner.slug, saved.pk)
     return render(
         request,
         "compliance/commissioner/contract_form.html",
         {"commissioner": commissioner, "form": form, "contract": contract},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_new(request, slug):
+    return _contract_form_page(request, get_commissioner_for_user(request, slug))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request, slug, pk):
+    commissioner = get_commissioner_for_user(request, slug)
+    return _contract_form_page(request, commissioner, _contract_of(commissioner, pk))
 
 
 @login_required
