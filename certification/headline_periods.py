@@ -144,6 +144,7 @@ def rebuild_for_body(body_id):
 
 
 def rebuild_all():
+    from compliance import generation
     from providers.models import TrainingProvider
 
     from .models import HeadlinePeriod
@@ -155,6 +156,7 @@ def rebuild_all():
             .values_list("pk", flat=True)
             .distinct()
         )
+        generation.changed()  # pages rendered from the old periods are not shown again
 
 
 # -- signal receivers (connected in certification.apps) -----------------------------------

@@ -8,10 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
+
+from pages.content_cache import Content, page_title, remember, request_parts
 
 from .certificate_check import check_certificate
 from .forms import CertificateCheckForm
@@ -25,19 +28,26 @@ CERTIFICATIONS_PER_PAGE = 25
 @login_not_required
 @require_safe
 def certificate_check(request):
-    """The form; with ?number= the answer, at a URL that is its permalink."""
-    form = CertificateCheckForm(request.GET if "number" in request.GET else None)
-    result = None
-    if form.is_bound and form.is_valid():
-        result = check_certificate(form.cleaned_data["number"], timezone.localdate())
-    permalink = None
-    if result is not None:
-        permalink = request.build_absolute_uri(request.path) + "?" + _query(result.number)
-    return render(
-        request,
-        "certification/certificate_check.html",
-        {"form": form, "result": result, "permalink": permalink},
-    )
+    """The form; with ?number= the answer, at a URL that is its permalink. The same for
+    everybody: rendered once per address, day and data generation (pages.content_cache)."""
+
+    def render_content():
+        form = CertificateCheckForm(request.GET if "number" in request.GET else None)
+        result = None
+        if form.is_bound and form.is_valid():
+            result = check_certificate(form.cleaned_data["number"], timezone.localdate())
+        permalink = None
+        if result is not None:
+            permalink = request.build_absolute_uri(request.path) + "?" + _query(result.number)
+        answer = (f"{result.number}: {result.label}",) if result else ()
+        context = {"form": form, "result": result, "permalink": permalink}
+        return Content(
+            title=page_title(*answer, "Check a certificate", error=bool(form.errors)),
+            html=render_to_string("certification/certificate_check.html", context, request),
+        )
+
+    content = remember(("certificate check", *request_parts(request)), render_content)
+    return render(request, "content_page.html", {"content": content})
 
 
 def _query(number):

@@ -11,8 +11,11 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+
+from pages.content_cache import remember, request_parts
 
 from . import generation, overview_export
 from .commissioner_forms import (
@@ -79,8 +82,6 @@ def _query_without_page(request):
 @login_required
 def overview(request, slug):
     commissioner = get_commissioner_for_user(request, slug)
-    filterset, on, counts, rows = _overview(request, commissioner)
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     notices = Alert.objects.filter(
         recipient=request.user, commissioner=commissioner, read_at__isnull=True
     ).order_by("-created_at")[:NOTICES_SHOWN]
@@ -89,14 +90,40 @@ def overview(request, slug):
         "compliance/commissioner/overview.html",
         {
             "commissioner": commissioner,
+            "overview": _overview_html(request, commissioner),
+            "notices": list(notices),
+        },
+    )
+
+
+def _overview_html(request, commissioner):
+    """The overview's error summary and results (counts, filters, a page of services): the
+    same for every member, so rendered once per address and data generation
+    (pages.content_cache); the member's own alerts go between them."""
+
+    def render_parts():
+        filterset, on, counts, rows = _overview(request, commissioner)
+        context = {
+            "commissioner": commissioner,
             "form": filterset.form,
             "on": on,
             "is_today": on == timezone.localdate(),
             "counts": counts,
-            "page_obj": page,
+            "page_obj": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
             "query": _query_without_page(request),
-            "notices": list(notices),
-        },
+        }
+        return {
+            "has_errors": bool(filterset.form.errors),
+            "errors": render_to_string("includes/error_summary.html", context, request),
+            "results": render_to_string(
+                "compliance/commissioner/_overview_results.html", context, request
+            ),
+        }
+
+    return remember(
+        ("commissioner overview", commissioner.pk, *request_parts(request)),
+        render_parts,
+        generation.COMPLIANCE,
     )
 
 

@@ -1,12 +1,18 @@
-"""Reuse of commissioners' overview rows until the records they are worked out from change.
+"""Data generations: work derived from records is reused until one of those records changes.
 
-A commissioner's overview works out the verdict of every contracted service (hundreds), which
-reads most of the register; it is the same for every member of the commissioner and every
-page of the overview, until a record changes. So the rows are kept in the process that worked
-them out, keyed by commissioner, date, database filters and the *data generation*: a random
-token in the database (`DataGeneration`) that every write of a watched record replaces, in the
-same transaction. Reading the token is one query; so every process sees a write at once,
-whatever the cache backend, and never reuses rows across a change.
+A *data generation* is a random token in the database (`DataGeneration`) that every write of
+a watched record replaces, in the same transaction. Reading it is one query, so every process
+sees a write at once, whatever the cache backend, and never reuses work across a change.
+There are two:
+
+- `REGISTER`: what the public register shows (providers, certifications and their events,
+  bodies and their accreditation, the standards editions and the scope vocabulary). Pages'
+  rendered content is kept under it (pages.content_cache).
+- `COMPLIANCE`: what compliance verdicts read, which is the register's records and the
+  service providers', commissioners' and their checks. A write of a register record starts a
+  new generation of both. A commissioner's overview rows are kept under it (`reuse`): working
+  out hundreds of services' verdicts reads most of the register, and they are the same for
+  every member and every page of the overview until a record changes.
 
 Writes that send no signals (bulk_create, queryset.update) call `changed()` themselves.
 """
@@ -17,23 +23,42 @@ from collections import OrderedDict
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-NAME = "compliance"
+REGISTER = "register"
+COMPLIANCE = "compliance"
 KEPT = 32  # overviews kept per process (a few hundred rows each)
 
 _rows = OrderedDict()
 _lock = threading.Lock()
 
 
-def watched_models():
-    """Every model a compliance verdict or the overview reads."""
+def register_models():
+    """Every model the public register's pages show."""
     from certification.models import (
         AccreditationChange,
         Certification,
         CertificationBody,
         CertificationEvent,
     )
-    from providers.models import TrainingProvider
+    from providers.models import Curriculum, TrainingProvider
+    from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
+    return [
+        AccreditationChange,
+        Certification,
+        CertificationBody,
+        CertificationEvent,
+        Curriculum,
+        Population,
+        Region,
+        Setting,
+        SpecialistContent,
+        StandardsEdition,
+        TrainingProvider,
+    ]
+
+
+def compliance_models():
+    """The models a compliance verdict or the overview reads beyond the register's."""
     from .models import (
         ComplianceCheck,
         Contract,
@@ -42,56 +67,63 @@ def watched_models():
         TrainingArrangement,
     )
 
-    return [
-        AccreditationChange,
-        Certification,
-        CertificationBody,
-        CertificationEvent,
-        ComplianceCheck,
-        Contract,
-        ContractReview,
-        ServiceProvider,
-        TrainingArrangement,
-        TrainingProvider,
-    ]
+    return [ComplianceCheck, Contract, ContractReview, ServiceProvider, TrainingArrangement]
 
 
-def current():
+def current(name=COMPLIANCE):
     from .models import DataGeneration
 
-    token = DataGeneration.objects.filter(name=NAME).values_list("token", flat=True).first()
-    return token or changed()
+    token = DataGeneration.objects.filter(name=name).values_list("token", flat=True).first()
+    return token or changed(names=(name,))
 
 
-def changed(*args, **kwargs):
-    """Record that watched data changed: rows worked out before are not used again."""
+def changed(*args, names=(REGISTER, COMPLIANCE), **kwargs):
+    """Record that watched data changed: work derived before is not used again. With no
+    `names`, a register record changed, which is also a compliance record."""
     from .models import DataGeneration
 
     token = uuid.uuid4()
-    updated = DataGeneration.objects.filter(name=NAME).update(token=token)
-    if not updated:
-        DataGeneration.objects.get_or_create(name=NAME, defaults={"token": token})
+    updated = DataGeneration.objects.filter(name__in=names).update(token=token)
+    if updated < len(names):
+        for name in names:
+            DataGeneration.objects.get_or_create(name=name, defaults={"token": token})
     return token
 
 
-def _on_m2m_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        changed()
+def compliance_changed(*args, **kwargs):
+    return changed(names=(COMPLIANCE,))
+
+
+def _m2m_receiver(receiver):
+    def on_m2m_changed(sender, action, **kwargs):
+        if action.startswith("post_"):
+            receiver()
+
+    return on_m2m_changed
 
 
 def connect_signals():
-    for model in watched_models():
-        uid = f"generation-{model._meta.label_lower}"
-        post_save.connect(changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(changed, sender=model, dispatch_uid=uid)
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                _on_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field}"
-            )
+    for models, receiver in (
+        (register_models(), changed),
+        (compliance_models(), compliance_changed),
+    ):
+        on_m2m_changed = _m2m_receiver(receiver)
+        for model in models:
+            uid = f"generation-{model._meta.label_lower}"
+            post_save.connect(receiver, sender=model, dispatch_uid=uid)
+            post_delete.connect(receiver, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    on_m2m_changed,
+                    sender=field.remote_field.through,
+                    weak=False,
+                    dispatch_uid=f"{uid}-{field}",
+                )
 
 
 def reuse(key, work_out):
-    """The value kept for `key` in this data generation, or `work_out()` kept for it."""
+    """The value kept for `key` in this compliance data generation, or `work_out()` kept for
+    it, in this process."""
     key = (*key, current())
     with _lock:
         if key in _rows:

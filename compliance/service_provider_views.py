@@ -15,10 +15,13 @@ from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import check_export
+from pages.content_cache import remember, request_parts
+
+from . import check_export, generation
 from .checks import default_review_due, record_check
 from .filters import ComplianceCheckFilterSet
 from .forms import (
@@ -78,12 +81,6 @@ def _summary(verdicts):
 @login_required
 def dashboard(request, slug):
     service_provider = get_service_provider_for_user(request, slug)
-    today = timezone.localdate()
-    form = PointInTimeForm(request.GET if request.GET.get("on") else None)
-    on = today
-    if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
-        on = form.cleaned_data["on"]
-    verdicts = _verdicts(service_provider, on)
     notices = Alert.objects.filter(
         recipient=request.user, service_provider=service_provider, read_at__isnull=True
     ).order_by("-created_at")[:NOTICES_SHOWN]
@@ -92,14 +89,45 @@ def dashboard(request, slug):
         "compliance/service_provider/dashboard.html",
         {
             "service_provider": service_provider,
+            "dashboard": _dashboard_html(request, service_provider),
+            "notices": list(notices),
+            "members": _members(service_provider),
+        },
+    )
+
+
+def _dashboard_html(request, service_provider):
+    """The dashboard's error summary and results (the overall answer, the date form and the
+    arrangements): the same for every member, so rendered once per address and data
+    generation (pages.content_cache); the member's own alerts go between them."""
+
+    def render_parts():
+        today = timezone.localdate()
+        form = PointInTimeForm(request.GET if request.GET.get("on") else None)
+        on = today
+        if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
+            on = form.cleaned_data["on"]
+        verdicts = _verdicts(service_provider, on)
+        context = {
+            "service_provider": service_provider,
             "form": form,
             "on": on,
             "is_today": on == today,
             "verdicts": verdicts,
             "summary": _summary(verdicts),
-            "notices": list(notices),
-            "members": _members(service_provider),
-        },
+        }
+        return {
+            "has_errors": bool(form.errors),
+            "errors": render_to_string("includes/error_summary.html", context, request),
+            "results": render_to_string(
+                "compliance/service_provider/_dashboard_results.html", context, request
+            ),
+        }
+
+    return remember(
+        ("service provider dashboard", service_provider.pk, *request_parts(request)),
+        render_parts,
+        generation.COMPLIANCE,
     )
 
 

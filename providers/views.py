@@ -2,16 +2,21 @@
 
 Verdicts come only from `provider.headline(today)` (certification.verdicts) on prefetched
 rows; the SQL side of the headline (filtering and sorting by it) is in providers.querysets.
-Each page runs a fixed number of queries whatever the number of rows.
+Each page runs a fixed number of queries whatever the number of rows. The register's and a
+provider's page content is the same for everybody, so it is rendered once per address, day
+and data generation (pages.content_cache).
 """
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
+
+from pages.content_cache import Content, page_title, remember, request_parts
 
 from . import exports
 from .counts import register_count
@@ -36,9 +41,25 @@ COLLAPSED_FILTERS = ("region", "population", "setting", "specialist", "body", "k
 
 @method_decorator(login_not_required, name="dispatch")
 class TrainingProviderListView(ListView):
-    template_name = "providers/provider_list.html"
+    template_name = "providers/provider_list.html"  # the content: see `get`
     context_object_name = "providers"
     paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        content = remember(("register", *request_parts(request)), self.render_content)
+        return render(request, "content_page.html", {"content": content})
+
+    def render_content(self):
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        page = context["page_obj"]
+        title = "Training providers on the register"
+        if page.number > 1:
+            title += f" (page {page.number} of {page.paginator.num_pages})"
+        return Content(
+            title=page_title(title, error=bool(self.filterset.form.errors)),
+            html=render_to_string(self.template_name, context, self.request),
+        )
 
     def get_queryset(self):
         self.today = timezone.localdate()
@@ -78,9 +99,18 @@ class TrainingProviderListView(ListView):
 
 @login_not_required
 def training_provider_detail(request, slug):
-    provider = get_object_or_404(TrainingProvider.objects.active().for_provider_page(), slug=slug)
-    today = timezone.localdate()
-    return render(request, "providers/provider_detail.html", provider_profile(provider, today))
+    def render_content():
+        provider = get_object_or_404(
+            TrainingProvider.objects.active().for_provider_page(), slug=slug
+        )
+        context = provider_profile(provider, timezone.localdate())
+        return Content(
+            title=page_title(provider.name),
+            html=render_to_string("providers/provider_detail.html", context, request),
+        )
+
+    content = remember(("provider", *request_parts(request)), render_content)
+    return render(request, "providers/provider_page.html", {"content": content})
 
 
 def _export(request, writer, content_type, extension):

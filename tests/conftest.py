@@ -65,3 +65,14 @@ def _empty_cache():
 
     cache.clear()
     generation.forget_all()
+
+
+@pytest.fixture
+def without_kept_content(monkeypatch):
+    """Pages render their content on every request (pages.content_cache keeps nothing), for
+    tests that count the queries of rendering it."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    from pages import content_cache
+
+    monkeypatch.setattr(content_cache, "cache", DummyCache("kept-content", {}))
