@@ -241,12 +241,32 @@ def load(server, page, cookie, cfg):
     return result
 
 
+def settle_database(url):
+    """VACUUM ANALYZE and CHECKPOINT the freshly loaded database, so that autovacuum and the
+    checkpointer catching up with the bulk load do not share the cores with a page being
+    measured (a production database is long past its load)."""
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True  # VACUUM refuses to run in a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+            try:
+                cursor.execute("CHECKPOINT")
+            except psycopg2.Error as error:  # not a superuser: the figures may be noisier
+                say(f"no CHECKPOINT after loading ({error.pgerror or error})")
+    finally:
+        connection.close()
+
+
 def bench_size(size, cfg, env):
     say(f"{size:,} providers: empty database, migrate, generate data")
     reset_database(env, cfg["database_url"])
     manage(env, "migrate", "--no-input")
     generated = manage(env, "generate_load_data", "--providers", str(size))
     say(next(line for line in generated.splitlines() if line.startswith("Created")))
+    settle_database(cfg["database_url"])
     described = describe(env)
     RESULTS.mkdir(parents=True, exist_ok=True)
     with Gunicorn(env=env, port=cfg["port"], log_path=RESULTS / f"gunicorn-{size}.log") as server:

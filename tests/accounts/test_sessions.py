@@ -49,20 +49,45 @@ def test_signing_out_ends_the_session_on_the_server(client, user_a):
 
 def test_sessions_time_out_after_8_hours_idle(settings):
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_RENEW_AFTER_SECONDS == 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
 
 
-def test_each_request_restarts_the_idle_clock(client, user_a):
-    key = sign_in(client, user_a)
+def _expire_in_an_hour(key):
     Session.objects.filter(session_key=key).update(
         expire_date=timezone.now() + dt.timedelta(hours=1)
     )
 
+
+def test_a_request_restarts_the_idle_clock_once_the_last_renewal_is_a_minute_old(
+    client, user_a, settings
+):
+    key = sign_in(client, user_a)
+    _expire_in_an_hour(key)
+    settings.SESSION_RENEW_AFTER_SECONDS = 0  # as if a minute had passed since signing in
+
+    response = client.get("/accounts/password-change/")
+
+    assert response.status_code == 200
+    expires = Session.objects.get(session_key=key).expire_date
+    assert expires > timezone.now() + dt.timedelta(hours=7, minutes=59)
+
+
+def test_requests_within_a_minute_of_the_last_renewal_do_not_write_the_session(client, user_a):
+    key = sign_in(client, user_a)  # signing in renewed it
+    _expire_in_an_hour(key)
+
     client.get("/accounts/password-change/")
 
     expires = Session.objects.get(session_key=key).expire_date
-    assert expires > timezone.now() + dt.timedelta(hours=7, minutes=59)
+    assert expires < timezone.now() + dt.timedelta(hours=1, minutes=1)
+
+
+def test_anonymous_requests_make_no_session(client):
+    response = client.get("/providers/")
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
 
 
 def test_an_idle_session_is_signed_out(client, user_a):
