@@ -1,10 +1,13 @@
 """`make bench`: the register's throughput and latency at two sizes, against its targets.
 
-For each size (BENCH_SIZES, default 2,000 and 20,000 providers): an empty database, migrated,
-filled by `generate_load_data`; gunicorn with the production settings and 2 workers; each page
-of bench/pages.py checked once for a 200 showing what it should, then loaded by wrk (2
-threads, 8 connections, BENCH_WARMUP s discarded then BENCH_DURATION s measured); then the CSV
-export downloaded whole (bench/download.py). The table (bench/report.py) goes to stdout and to
+For each size (BENCH_SIZES, default 2,000 and 20,000 providers): its own database
+(`<name>_<size>`), emptied, migrated, filled by `generate_load_data`, vacuumed; and its own
+gunicorn with the production settings and 2 workers. Each page of bench/pages.py is checked
+once for a 200 showing what it should. Then the pages are loaded by wrk (2 threads, 8
+connections, BENCH_WARMUP s discarded then BENCH_DURATION s measured) in BENCH_ROUNDS rounds,
+each page at every size back to back, so that the machine's drift over minutes weighs on
+both sizes alike; each figure is the round with the median throughput. Then the CSV export
+is downloaded whole (bench/download.py). The table (bench/report.py) goes to stdout and to
 bench/results/latest.md. bench/README.md says how to read it.
 
 Exit status: 0 when everything was measured, whether or not the targets were met (the table
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -54,7 +58,8 @@ def config():
     return {
         "database_url": url,
         "sizes": [int(n) for n in os.environ.get("BENCH_SIZES", "2000,20000").split(",")],
-        "duration": int(os.environ.get("BENCH_DURATION", "10")),
+        "duration": int(os.environ.get("BENCH_DURATION", "5")),
+        "rounds": int(os.environ.get("BENCH_ROUNDS", "3")),
         "warmup": int(os.environ.get("BENCH_WARMUP", "2")),
         "csv_repeats": int(os.environ.get("BENCH_CSV_REPEATS", "3")),
         "port": int(os.environ.get("BENCH_PORT", "8011")),
@@ -99,14 +104,23 @@ def _maintenance_connection(url):
     return connection
 
 
-def reset_database(env, url):
-    """Drop the bench database and create it empty (`manage.py create_database`)."""
-    name = urlsplit(url).path.lstrip("/")
+def size_database_url(url, size):
+    """The database of one size: `<name>_<size>` beside the one configured. Because the bench
+    drops it, it refuses a name without `bench` in it unless BENCH_DROP_DATABASE names it."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
     if "bench" not in name and os.environ.get("BENCH_DROP_DATABASE") != name:
         raise BenchError(
-            f"the bench drops and recreates its database; {name!r} does not look like a bench "
-            f"database. Use one with 'bench' in its name, or set BENCH_DROP_DATABASE={name}."
+            f"the bench drops and recreates its databases ({name}_<size>); {name!r} does not "
+            f"look like a bench database. Use one with 'bench' in its name, or set "
+            f"BENCH_DROP_DATABASE={name}."
         )
+    return urlunsplit(parts._replace(path=f"/{name}_{size}"))
+
+
+def reset_database(env, url):
+    """Drop a bench database and create it empty (`manage.py create_database`)."""
+    name = urlsplit(url).path.lstrip("/")
     try:
         connection = _maintenance_connection(url)
     except ImportError as error:
@@ -260,40 +274,83 @@ def settle_database(url):
         connection.close()
 
 
-def bench_size(size, cfg, env):
+def prepare_size(size, cfg):
+    """A database of `size` providers, ready to serve: (its cfg, its environment, the pages
+    and sessions bench/pages.py found in it)."""
+    sized = dict(cfg, database_url=size_database_url(cfg["database_url"], size))
+    env = app_env(sized)
     say(f"{size:,} providers: empty database, migrate, generate data")
-    reset_database(env, cfg["database_url"])
+    reset_database(env, sized["database_url"])
     manage(env, "migrate", "--no-input")
     generated = manage(env, "generate_load_data", "--providers", str(size))
     say(next(line for line in generated.splitlines() if line.startswith("Created")))
-    settle_database(cfg["database_url"])
-    described = describe(env)
+    settle_database(sized["database_url"])
+    return sized, env, describe(env)
+
+
+def median_run(runs):
+    """The run with the median throughput (its latencies with it)."""
+    return sorted(runs, key=lambda run: run.requests_per_second)[len(runs) // 2]
+
+
+def measure(cfg):
+    """{size: {page key: WrkResult}}, {size: CsvResult} and the pages, every size served by
+    its own gunicorn at once, loaded in turn."""
+    sizes = cfg["sizes"]
+    prepared = {size: prepare_size(size, cfg) for size in sizes}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with Gunicorn(env=env, port=cfg["port"], log_path=RESULTS / f"gunicorn-{size}.log") as server:
+    with ExitStack() as stack:
+        servers = {
+            size: stack.enter_context(
+                Gunicorn(
+                    env=prepared[size][1],
+                    port=cfg["port"] + index,
+                    log_path=RESULTS / f"gunicorn-{size}.log",
+                )
+            )
+            for index, size in enumerate(sizes)
+        }
         checked = {}
-        for page in described["pages"]:
-            say(f"{size:,} providers: checking {page['path']}")
-            drain(server, cfg)
-            cookie = described["sessions"].get(page["actor"])
-            checked[page["key"]] = check_page(server, page, cookie)
-        figures = {}
-        for page in described["pages"]:
-            say(f"{size:,} providers: {page['path']}")
-            cookie = described["sessions"].get(page["actor"])
-            ok = checked[page["key"]]
-            figures[page["key"]] = load(server, page, cookie, cfg) if ok else UNFINISHED
-        say(f"{size:,} providers: {described['csv']} x{cfg['csv_repeats']}")
-        drain(server, cfg)
-        csv = download.measure(
-            server,
-            described["csv"],
-            repeats=cfg["csv_repeats"],
-            # A search that matches nothing: the view and its code, without the rows.
-            warm_up_path=described["csv"] + "?q=no-such-provider-anywhere",
-        )
-    if csv.rows < size and csv.total_s != float("inf"):
-        raise BenchError(f"the CSV export had {csv.rows} rows for {size} providers")
-    return described, figures, csv
+        for size in sizes:
+            sized, _, described = prepared[size]
+            for page in described["pages"]:
+                say(f"{size:,} providers: checking {page['path']}")
+                drain(servers[size], sized)
+                cookie = described["sessions"].get(page["actor"])
+                checked[size, page["key"]] = check_page(servers[size], page, cookie)
+        runs = {}
+        for round_number in range(1, cfg["rounds"] + 1):
+            # Alternate which size goes first, so neither always follows the other.
+            order = sizes if round_number % 2 else list(reversed(sizes))
+            for index in range(len(prepared[sizes[0]][2]["pages"])):
+                for size in order:
+                    sized, _, described = prepared[size]
+                    page = described["pages"][index]
+                    say(f"round {round_number}/{cfg['rounds']}, {size:,} providers: {page['path']}")
+                    cookie = described["sessions"].get(page["actor"])
+                    ok = checked[size, page["key"]]
+                    run = load(servers[size], page, cookie, sized) if ok else UNFINISHED
+                    runs.setdefault((size, page["key"]), []).append(run)
+        results = {
+            size: {page["key"]: median_run(runs[size, page["key"]]) for page in described["pages"]}
+            for size, (_, _, described) in prepared.items()
+        }
+        csv_results = {}
+        for size in sizes:
+            sized, _, described = prepared[size]
+            say(f"{size:,} providers: {described['csv']} x{cfg['csv_repeats']}")
+            drain(servers[size], sized)
+            csv = download.measure(
+                servers[size],
+                described["csv"],
+                repeats=cfg["csv_repeats"],
+                # A search that matches nothing: the view and its code, without the rows.
+                warm_up_path=described["csv"] + "?q=no-such-provider-anywhere",
+            )
+            if csv.rows < size and csv.total_s != float("inf"):
+                raise BenchError(f"the CSV export had {csv.rows} rows for {size} providers")
+            csv_results[size] = csv
+    return results, csv_results, prepared[sizes[-1]][2]
 
 
 def main():
@@ -304,14 +361,13 @@ def main():
     about = machine(cfg["database_url"])
     say("collectstatic (DEBUG off serves hashed static files)")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    results, csv_results, described = {}, {}, None
-    for size in cfg["sizes"]:
-        described, results[size], csv_results[size] = bench_size(size, cfg, env)
+    results, csv_results, described = measure(cfg)
     pages = [report.Page(p["key"], p["label"], p["path"], p["actor"]) for p in described["pages"]]
     rows = report.page_rows(pages, results)
     settings = {
         "load": f"wrk, 2 threads, 8 connections, {cfg['warmup']} s warm-up then "
-        f"{cfg['duration']} s a page; CSV: {cfg['csv_repeats']} full downloads, one client",
+        f"{cfg['duration']} s a page, {cfg['rounds']} rounds with the sizes back to back, the "
+        f"median round; CSV: {cfg['csv_repeats']} full downloads, one client",
         "server": f"gunicorn, {cfg['workers']} workers x {env.get('GUNICORN_THREADS', '4')} "
         "threads, DEBUG off, access log off, no worker recycling",
         "sizes": ", ".join(f"{n:,} providers" for n in cfg["sizes"]),
