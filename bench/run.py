@@ -368,7 +368,7 @@ def main():
         "load": f"wrk, 2 threads, 8 connections, {cfg['warmup']} s warm-up then "
         f"{cfg['duration']} s a page, {cfg['rounds']} rounds with the sizes back to back, the "
         f"median round; CSV: {cfg['csv_repeats']} full downloads, one client",
-        "server": f"gunicorn, {cfg['workers']} workers x {env.get('GUNICORN_THREADS', '4')} "
+        "server": f"gunicorn, {cfg['workers']} workers x {env.get('GUNICORN_THREADS', '1')} "
         "threads, DEBUG off, access log off, no worker recycling",
         "sizes": ", ".join(f"{n:,} providers" for n in cfg["sizes"]),
     }

@@ -21,12 +21,18 @@ from operations.log_format import JsonLogFormatter
 
 bind = [os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8001')}"]
 workers = int(os.environ.get("GUNICORN_WORKERS") or os.environ.get("WEB_CONCURRENCY") or 2)
-# Threads let a worker wait on the database for one request while serving another.
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# One thread a worker by default (gunicorn's sync worker, one request at a time, the
+# connection closed after each response). The pages are CPU-bound (their content is kept,
+# pages.content_cache), so threads added nothing under the GIL; and a threaded worker keeps
+# each keep-alive connection it accepts, so with few clients one worker could hold most of
+# them while the other idled: in `make bench`, throughput halved and p99 tripled at random
+# (bench/README.md). More threads (GUNICORN_THREADS) suit pages that wait on I/O.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# Longer than the load balancer's idle timeout (60 s on most), so the balancer, not gunicorn,
-# closes idle connections: otherwise a request can race a close and be reset.
+# With threads: longer than the load balancer's idle timeout (60 s on most), so the
+# balancer, not gunicorn, closes idle connections: otherwise a request can race a close and
+# be reset. (The sync worker says "Connection: close" on every response: no race.)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # Recycle workers now and then, staggered, so a slow leak never takes an instance down.
 max_requests = 1000
