@@ -67,6 +67,14 @@ def _empty_cache():
     generation.forget_all()
 
 
+@pytest.fixture(autouse=True)
+def _sessions_not_renewed(settings):
+    """A session's idle clock restarts at most once a minute (accounts.session_renewal): in
+    tests, never unless a test asks, so a signed-in page's first request runs the queries
+    its next ones do (tests/accounts/test_sessions.py tests the renewal)."""
+    settings.SESSION_RENEW_AFTER_SECONDS = 10**10
+
+
 @pytest.fixture
 def without_kept_content(monkeypatch):
     """Pages render their content on every request (pages.content_cache keeps nothing), for
