@@ -11,11 +11,10 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pages.content_cache import remember, request_parts
+from pages.content_cache import members_results
 
 from . import generation, overview_export
 from .commissioner_forms import (
@@ -101,9 +100,9 @@ def _overview_html(request, commissioner):
     same for every member, so rendered once per address and data generation
     (pages.content_cache); the member's own alerts go between them."""
 
-    def render_parts():
+    def work_out():
         filterset, on, counts, rows = _overview(request, commissioner)
-        context = {
+        return {
             "commissioner": commissioner,
             "form": filterset.form,
             "on": on,
@@ -112,18 +111,13 @@ def _overview_html(request, commissioner):
             "page_obj": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
             "query": _query_without_page(request),
         }
-        return {
-            "has_errors": bool(filterset.form.errors),
-            "errors": render_to_string("includes/error_summary.html", context, request),
-            "results": render_to_string(
-                "compliance/commissioner/_overview_results.html", context, request
-            ),
-        }
 
-    return remember(
-        ("commissioner overview", commissioner.pk, *request_parts(request)),
-        render_parts,
-        generation.COMPLIANCE,
+    return members_results(
+        request,
+        "commissioner overview",
+        commissioner,
+        work_out,
+        "compliance/commissioner/_overview_results.html",
     )
 
 

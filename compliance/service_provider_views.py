@@ -15,13 +15,12 @@ from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pages.content_cache import remember, request_parts
+from pages.content_cache import members_results
 
-from . import check_export, generation
+from . import check_export
 from .checks import default_review_due, record_check
 from .filters import ComplianceCheckFilterSet
 from .forms import (
@@ -101,14 +100,14 @@ def _dashboard_html(request, service_provider):
     arrangements): the same for every member, so rendered once per address and data
     generation (pages.content_cache); the member's own alerts go between them."""
 
-    def render_parts():
+    def work_out():
         today = timezone.localdate()
         form = PointInTimeForm(request.GET if request.GET.get("on") else None)
         on = today
         if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
             on = form.cleaned_data["on"]
         verdicts = _verdicts(service_provider, on)
-        context = {
+        return {
             "service_provider": service_provider,
             "form": form,
             "on": on,
@@ -116,18 +115,13 @@ def _dashboard_html(request, service_provider):
             "verdicts": verdicts,
             "summary": _summary(verdicts),
         }
-        return {
-            "has_errors": bool(form.errors),
-            "errors": render_to_string("includes/error_summary.html", context, request),
-            "results": render_to_string(
-                "compliance/service_provider/_dashboard_results.html", context, request
-            ),
-        }
 
-    return remember(
-        ("service provider dashboard", service_provider.pk, *request_parts(request)),
-        render_parts,
-        generation.COMPLIANCE,
+    return members_results(
+        request,
+        "service provider dashboard",
+        service_provider,
+        work_out,
+        "compliance/service_provider/_dashboard_results.html",
     )
 
 

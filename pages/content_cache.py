@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -80,6 +81,25 @@ def _html_of(value):
     if isinstance(value, dict):  # named parts of a page, rendered apart
         return [part for part in value.values() if isinstance(part, str)]
     return [value]
+
+
+def members_results(request, name, organisation, work_out, results_template):
+    """The parts of an organisation's page that are the same for all its members, at this
+    address: `has_errors` (of the context's `form`), `errors` (the error summary) and
+    `results` (`results_template`), from the context `work_out()` gives. The member's own
+    parts (alerts) go between them."""
+
+    def render_parts():
+        context = work_out()
+        return {
+            "has_errors": bool(context["form"].errors),
+            "errors": render_to_string("includes/error_summary.html", context, request),
+            "results": render_to_string(results_template, context, request),
+        }
+
+    return remember(
+        (name, organisation.pk, *request_parts(request)), render_parts, generation.COMPLIANCE
+    )
 
 
 def request_parts(request):
