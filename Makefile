@@ -86,8 +86,9 @@ loadtest: install
 
 # Throughput and p50/p99 latency of the register's pages at 2,000 and 20,000 providers, as
 # ratios to /healthz, against issue 8's targets (bench/README.md § Benchmark). Needs PostgreSQL
-# (BENCH_DATABASE_URL, else DATABASE_URL, else the local `bench` database: `bench_<size>`
-# beside it dropped and made again for each size) and wrk. A quick run:
+# (BENCH_DATABASE_URL, else DATABASE_URL, else the local `bench` database for the largest
+# size and `bench_<size>` beside it for the others, each dropped and made again) and wrk.
+# A quick run:
 # `make bench BENCH_DURATION=2 BENCH_ROUNDS=1`.
 bench: install
 	$(PY) bench/run.py

@@ -1,14 +1,15 @@
 """`make bench`: the register's throughput and latency at two sizes, against its targets.
 
-For each size (BENCH_SIZES, default 2,000 and 20,000 providers): its own database
-(`<name>_<size>`), emptied, migrated, filled by `generate_load_data`, vacuumed; and its own
-gunicorn with the production settings and 2 workers. Each page of bench/pages.py is checked
-once for a 200 showing what it should. Then the pages are loaded by wrk (2 threads, 8
-connections, BENCH_WARMUP s discarded then BENCH_DURATION s measured) in BENCH_ROUNDS rounds,
-each page at every size back to back, so that the machine's drift over minutes weighs on
-both sizes alike; each figure is the round with the median throughput. Then the CSV export
-is downloaded whole (bench/download.py). The table (bench/report.py) goes to stdout and to
-bench/results/latest.md. bench/README.md says how to read it.
+For each size (BENCH_SIZES, default 2,000 and 20,000 providers): its own database (the one
+configured for the largest, `<name>_<size>` for the others), emptied, migrated, filled by
+`generate_load_data`, vacuumed; and its own gunicorn with the production settings and 2
+workers. Each page of bench/pages.py is checked once for a 200 showing what it should. Then
+the pages are loaded by wrk (2 threads, 8 connections, BENCH_WARMUP s discarded then
+BENCH_DURATION s measured) in BENCH_ROUNDS rounds, each page at every size back to back, so
+that the machine's drift over minutes weighs on both sizes alike; each figure is the round
+with the median throughput. Then the CSV export is downloaded whole (bench/download.py).
+The table (bench/report.py) goes to stdout and to bench/results/latest.md. bench/README.md
+says how to read it.
 
 Exit status: 0 when everything was measured, whether or not the targets were met (the table
 says which failed); 2 when the harness could not measure (no PostgreSQL or wrk, a page not
@@ -104,9 +105,10 @@ def _maintenance_connection(url):
     return connection
 
 
-def size_database_url(url, size):
-    """The database of one size: `<name>_<size>` beside the one configured. Because the bench
-    drops it, it refuses a name without `bench` in it unless BENCH_DROP_DATABASE names it."""
+def size_database_url(url, size, sizes):
+    """The database of one size: the one configured for the last size (so it holds the
+    largest data after a run), `<name>_<size>` beside it for the others. Because the bench
+    drops them, it refuses a name without `bench` in it unless BENCH_DROP_DATABASE names it."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if "bench" not in name and os.environ.get("BENCH_DROP_DATABASE") != name:
@@ -115,6 +117,8 @@ def size_database_url(url, size):
             f"look like a bench database. Use one with 'bench' in its name, or set "
             f"BENCH_DROP_DATABASE={name}."
         )
+    if size == sizes[-1]:
+        return url
     return urlunsplit(parts._replace(path=f"/{name}_{size}"))
 
 
@@ -277,7 +281,7 @@ def settle_database(url):
 def prepare_size(size, cfg):
     """A database of `size` providers, ready to serve: (its cfg, its environment, the pages
     and sessions bench/pages.py found in it)."""
-    sized = dict(cfg, database_url=size_database_url(cfg["database_url"], size))
+    sized = dict(cfg, database_url=size_database_url(cfg["database_url"], size, cfg["sizes"]))
     env = app_env(sized)
     say(f"{size:,} providers: empty database, migrate, generate data")
     reset_database(env, sized["database_url"])
