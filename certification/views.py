@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from pages.content_cache import Content, page_title, remember, request_parts
+from pages.content_cache import Content, kept_page, page_title
 
 from .certificate_check import check_certificate
 from .forms import CertificateCheckForm
@@ -46,8 +46,7 @@ def certificate_check(request):
             html=render_to_string("certification/certificate_check.html", context, request),
         )
 
-    content = remember(("certificate check", *request_parts(request)), render_content)
-    return render(request, "content_page.html", {"content": content})
+    return kept_page(request, "certificate check", render_content)
 
 
 def _query(number):

@@ -9,6 +9,6 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         from . import generation
 
-        # Every write of a record a verdict reads starts a new data generation
-        # (compliance.generation): overview rows worked out before are not reused.
+        # Every write of a watched record starts a new data generation
+        # (compliance.generation): overview rows and page content kept before are not reused.
         generation.connect_signals()

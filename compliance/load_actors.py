@@ -99,18 +99,23 @@ def _bench_actors(services, provider_rows, checker, rng, today, regions):
     )
     ComplianceCheck.objects.bulk_create(
         [
-            ComplianceCheck(
-                arrangement=arrangement,
-                checked_by=checker,
-                checked_on=today - dt.timedelta(days=30),
-                scope_covers_populations=True,
-                scope_covers_settings=True,
-                scope_covers_content=True,
-                evidence="Generated load data",
-                outcome=ComplianceCheck.Outcome.COMPLIANT,
-                next_review_due=today + dt.timedelta(days=335),
-            )
+            generated_check(arrangement, checker, today - dt.timedelta(days=30))
             for arrangement in arrangements[::2]
         ]
     )
     return {"contracts": len(contracts), "bench arrangements": len(arrangements)}
+
+
+def generated_check(arrangement, checker, checked_on):
+    """A compliant check of generated load data, due for review a year after it was made."""
+    return ComplianceCheck(
+        arrangement=arrangement,
+        checked_by=checker,
+        checked_on=checked_on,
+        scope_covers_populations=True,
+        scope_covers_settings=True,
+        scope_covers_content=True,
+        evidence="Generated load data",
+        outcome=ComplianceCheck.Outcome.COMPLIANT,
+        next_review_due=checked_on + dt.timedelta(days=365),
+    )

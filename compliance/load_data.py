@@ -27,7 +27,7 @@ from certification.models import (
 )
 from certification.statuses import AccreditationStatus, Status
 from compliance import generation
-from compliance.load_actors import make_bench_actors
+from compliance.load_actors import generated_check, make_bench_actors
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
 from providers.counts import forget_register_count
 from providers.models import TrainingProvider
@@ -223,19 +223,7 @@ def generate(providers: int, *, seed=0, today=None):
     checks = []
     for arrangement in arrangements[::2]:
         checked_on = today - dt.timedelta(days=rng.randint(1, 400))
-        checks.append(
-            ComplianceCheck(
-                arrangement=arrangement,
-                checked_by=checker,
-                checked_on=checked_on,
-                scope_covers_populations=True,
-                scope_covers_settings=True,
-                scope_covers_content=True,
-                evidence="Generated load data",
-                outcome=ComplianceCheck.Outcome.COMPLIANT,
-                next_review_due=checked_on + dt.timedelta(days=365),
-            )
-        )
+        checks.append(generated_check(arrangement, checker, checked_on))
     ComplianceCheck.objects.bulk_create(checks, batch_size=BATCH)
     counts = {
         "providers": len(provider_rows),

@@ -412,10 +412,10 @@ class Alert(models.Model):
 
 
 class DataGeneration(models.Model):
-    """A token that changes whenever any record a compliance verdict reads is written, so
-    that work derived from those records can be reused until then (compliance.generation).
-    One row per name; the token is random, so a rolled-back write never brings back a token
-    another state of the data had."""
+    """A token that changes whenever a watched record is written, so that work derived from
+    those records (overview rows, rendered pages) can be reused until then
+    (compliance.generation). One row per name, `register` and `compliance`; the token is
+    random, so a rolled-back write never brings back a token another state of the data had."""
 
     name = models.CharField(max_length=40, unique=True)
     token = models.UUIDField(default=uuid.uuid4)

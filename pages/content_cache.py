@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -56,9 +57,9 @@ def _key(parts, generation_name):
 
 def remember(parts, render, generation_name=generation.REGISTER):
     """The value `render()` gave for `parts` (a tuple of plain values) today in the current
-    data generation, rendering and keeping it the first time. The value is a `Content`, an
-    HTML string, or a dict of named HTML strings (and plain values) for a page that renders
-    its per-person parts between them."""
+    data generation, rendering and keeping it the first time. The value is a `Content`, or a
+    dict of named HTML strings (and plain values) for a page that renders its per-person
+    parts between them."""
     if settings.DEBUG:  # in development, an edited template shows at once
         return _shareable(parts, render())
     key = _key(parts, generation_name)
@@ -78,9 +79,14 @@ def _shareable(parts, value):
 def _html_of(value):
     if isinstance(value, Content):
         return [value.html]
-    if isinstance(value, dict):  # named parts of a page, rendered apart
-        return [part for part in value.values() if isinstance(part, str)]
-    return [value]
+    return [part for part in value.values() if isinstance(part, str)]  # a page's named parts
+
+
+def kept_page(request, name, render_content, template="content_page.html"):
+    """A page the same for everybody at its address: its `Content` (from `render_content()`
+    the first time) kept, inside `template` rendered for this request."""
+    content = remember((name, *request_parts(request)), render_content)
+    return render(request, template, {"content": content})
 
 
 def members_results(request, name, organisation, work_out, results_template):

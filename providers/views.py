@@ -10,13 +10,13 @@ and data generation (pages.content_cache).
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
-from pages.content_cache import Content, page_title, remember, request_parts
+from pages.content_cache import Content, kept_page, page_title
 
 from . import exports
 from .counts import register_count
@@ -46,8 +46,7 @@ class TrainingProviderListView(ListView):
     paginate_by = 25
 
     def get(self, request, *args, **kwargs):
-        content = remember(("register", *request_parts(request)), self.render_content)
-        return render(request, "content_page.html", {"content": content})
+        return kept_page(request, "register", self.render_content)
 
     def render_content(self):
         self.object_list = self.get_queryset()
@@ -109,8 +108,7 @@ def training_provider_detail(request, slug):
             html=render_to_string("providers/provider_detail.html", context, request),
         )
 
-    content = remember(("provider", *request_parts(request)), render_content)
-    return render(request, "providers/provider_page.html", {"content": content})
+    return kept_page(request, "provider", render_content, "providers/provider_page.html")
 
 
 def _export(request, writer, content_type, extension):
