@@ -9,15 +9,15 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from operations.client_address import client_address
+
 logger = logging.getLogger("accounts.signin")
 
 
 def client_ip(request):
-    if request is None:
-        return "-"
-    # AxesMiddleware works the address out (honouring its proxy settings); fall back to the
-    # socket's address for requests that did not pass through it.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "-")
+    # The address django-axes counts failures against (behind the load balancer, the one it
+    # forwarded for).
+    return client_address(request) or "-"
 
 
 def axes_username(request, credentials):
