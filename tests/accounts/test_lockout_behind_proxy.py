@@ -47,9 +47,7 @@ def test_an_attacker_behind_the_balancer_does_not_lock_the_user_out(behind_one_p
     assert user.session[SESSION_KEY] == str(user_a.pk)
 
 
-def test_the_attackers_own_address_is_locked_even_with_the_right_password(
-    behind_one_proxy, user_a
-):
+def test_the_attackers_own_address_is_locked_even_with_the_right_password(behind_one_proxy, user_a):
     attacker = Client()
     for _ in range(5):
         attempt(attacker, WRONG, ATTACKER)
@@ -150,7 +148,8 @@ def test_the_logs_name_the_same_client_address(behind_one_proxy, user_a, log_lin
 
     failed = [r for r in log_lines.records if r.name == "accounts.signin"]
     assert failed and all(f"ip={ATTACKER}" in r.getMessage() for r in failed)
-    (locked_out,) = [r for r in log_lines.records if getattr(r, "event", "") == "sign_in_locked_out"]
+    lockouts = [r for r in log_lines.records if getattr(r, "event", "") == "sign_in_locked_out"]
+    (locked_out,) = lockouts
     assert locked_out.ip_address == ATTACKER
     assert locked_out.client_address == ATTACKER
     assert locked_out.remote_addr == BALANCER
