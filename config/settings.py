@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and downloads: Cache-Control: private, no-store (and no-cache).
+    "accounts.private_responses.PrivateResponsesNotStoredMiddleware",
     # Deny by default: every view needs a signed-in user unless marked `login_not_required`
     # (the public register, certificate check, standards, sign-in and password reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
