@@ -146,6 +146,22 @@ STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
 
+# Uploads. No request body over MAX_UPLOAD_REQUEST_BYTES is read (operations.upload_limits):
+# the largest file a form takes (the certification import's 10 MB) and room for the form's
+# other fields. Each form then checks its own file's size.
+MAX_UPLOAD_REQUEST_BYTES = 11 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "operations.upload_limits.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded files up to this size are held in memory, larger ones in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's 2.5 MB
+# The fields of a form other than its files. The largest is the contract import's
+# confirmation, which posts the checked CSV (up to 1 MB) back, percent-encoded: up to three
+# bytes a byte.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3_500_000
+
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: evidence files go through access-checked views
 
