@@ -181,12 +181,15 @@ AUTHENTICATION_BACKENDS = [
 # (the page answers 429 Too Many Requests). Unlock early with
 # `manage.py axes_reset_ip_username <ip> <email>` or by deleting the access attempt in the admin.
 # The pair, never the email address alone: an attacker guessing a user's password is slowed
-# to 4 guesses a quarter-hour from each address, but cannot lock the user out from theirs
+# to 5 guesses a quarter-hour from each address, but cannot lock the user out from theirs
 # (OWASP ASVS 5.0 § 6.3; README § Signing in and access control).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# The client's address, not the load balancer's (operations.client_address, django-ipware).
+# The client's address, not the load balancer's (operations.client_address, django-ipware):
+# one function for django-axes and the logs. (django-axes' AXES_IPWARE_* settings check the
+# header strictly: a client sending its own X-Forwarded-For would be counted at the load
+# balancer's address, with everyone else who does.)
 AXES_CLIENT_IP_CALLABLE = "operations.client_address.client_address"
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's (and the admin's) email field
 AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"  # emails are case-insensitive
