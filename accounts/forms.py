@@ -3,6 +3,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 
+from .models import User
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length  # 254
+
 
 class SignInForm(AuthenticationForm):
     """Email and password. The field keeps Django's name, `username`, which django-axes and
@@ -11,6 +15,9 @@ class SignInForm(AuthenticationForm):
 
     username = UsernameField(
         label="Email address",
+        # Checked before the password is: django-axes keeps the address tried, in 255
+        # characters, and no account's address is longer than 254.
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(
             attrs={"autofocus": True, "autocomplete": "email", "spellcheck": "false"}
         ),
@@ -24,6 +31,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your email address."
+        self.fields["username"].error_messages["max_length"] = (
+            f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer"
+        )
         self.fields["password"].error_messages["required"] = "Enter your password."
 
 

@@ -9,24 +9,30 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from operations.client_address import client_address
+
 logger = logging.getLogger("accounts.signin")
 
 
 def client_ip(request):
-    if request is None:
-        return "-"
-    # AxesMiddleware works the address out (honouring its proxy settings); fall back to the
-    # socket's address for requests that did not pass through it.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "-")
+    # The address django-axes counts failures against (behind the load balancer, the one it
+    # forwarded for).
+    return client_address(request) or "-"
+
+
+# django-axes keeps the address tried in a column of 255 characters.
+AXES_USERNAME_MAX_LENGTH = 255
 
 
 def axes_username(request, credentials):
     """The email address tried, as django-axes counts failures: case and spaces ignored,
-    so "Alice@Example.org " and "alice@example.org" share one count."""
+    so "Alice@Example.org " and "alice@example.org" share one count. Cut to what django-axes
+    can keep (on PostgreSQL a longer one fails to save): no account's address is that long,
+    and the sign-in form refuses one (the admin's sign-in form does not)."""
     username = (credentials or {}).get("username")
     if username is None and request is not None:
         username = request.POST.get("username", "")
-    return str(username or "").strip().lower()
+    return str(username or "").strip().lower()[:AXES_USERNAME_MAX_LENGTH]
 
 
 @receiver(user_logged_in)

@@ -265,7 +265,8 @@ class CertificationImportForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise ValidationError("The file is larger than 10 MB. Split it into smaller files.")
         try:
-            text = decode_upload(upload.read())
+            # Never more than the limit and a byte, whatever the upload says its size is.
+            text = decode_upload(upload.read(MAX_BYTES + 1))
             read_rows(text)
         except ImportFileError as error:
             raise ValidationError(str(error)) from error

@@ -116,7 +116,8 @@ class ContractImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 1 MB")
-        return upload.read()
+        # Never more than the limit and a byte, whatever the upload says its size is.
+        return upload.read(MAX_BYTES + 1)
 
 
 class ContractReviewForm(forms.ModelForm):

@@ -426,5 +426,4 @@ def check_evidence(request, slug, pk):
         content_type=content_type_for(name),
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -77,6 +77,9 @@ class JsonLogger(Logger):
                 "status": int(atoms["s"]),
                 "bytes": atoms["B"],
                 "duration_ms": round(atoms["D"] / 1000, 1),
+                # The client's address as the service worked it out behind the load
+                # balancer (operations.client_address), the same as its own log lines.
+                "client_address": environ.get("rrn.client_address") or atoms["h"],
                 "remote_addr": atoms["h"],
                 "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR", ""),
                 "user_agent": atoms["a"],

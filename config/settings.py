@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "operations.request_ids.RequestIdMiddleware",
+    # The client's address behind the load balancer, for the logs and django-axes.
+    "operations.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and downloads: Cache-Control: private, no-store (and no-cache).
+    "accounts.private_responses.PrivateResponsesNotStoredMiddleware",
     # Deny by default: every view needs a signed-in user unless marked `login_not_required`
     # (the public register, certificate check, standards, sign-in and password reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -142,6 +146,22 @@ STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
 
+# Uploads. No request body over MAX_UPLOAD_REQUEST_BYTES is read (operations.upload_limits):
+# the largest file a form takes (the certification import's 10 MB) and room for the form's
+# other fields. Each form then checks its own file's size.
+MAX_UPLOAD_REQUEST_BYTES = 11 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "operations.upload_limits.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded files up to this size are held in memory, larger ones in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's 2.5 MB
+# The fields of a form other than its files. The largest is the contract import's
+# confirmation, which posts the checked CSV (up to 1 MB) back, percent-encoded: up to three
+# bytes a byte.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3_500_000
+
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: evidence files go through access-checked views
 
@@ -157,12 +177,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock out an email address from one IP address after 5 failed sign-ins, for 15 minutes
+# Lock out an email address from one client address after 5 failed sign-ins, for 15 minutes
 # (the page answers 429 Too Many Requests). Unlock early with
 # `manage.py axes_reset_ip_username <ip> <email>` or by deleting the access attempt in the admin.
+# The pair, never the email address alone: an attacker guessing a user's password is slowed
+# to 5 guesses a quarter-hour from each address, but cannot lock the user out from theirs
+# (OWASP ASVS 5.0 § 6.3; README § Signing in and access control).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, not the load balancer's (operations.client_address, django-ipware):
+# one function for django-axes and the logs. (django-axes' AXES_IPWARE_* settings check the
+# header strictly: a client sending its own X-Forwarded-For would be counted at the load
+# balancer's address, with everyone else who does.)
+AXES_CLIENT_IP_CALLABLE = "operations.client_address.client_address"
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's (and the admin's) email field
 AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"  # emails are case-insensitive
 AXES_RESET_ON_SUCCESS = True
@@ -194,6 +222,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The load balancer terminates TLS and says so in X-Forwarded-Proto (it must overwrite any
 # value a client sends).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the service append the client's address to
+# TRUSTED_PROXY_HEADER (one: the TLS-terminating load balancer). 0 ignores the header and
+# takes the socket's address (operations.client_address).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
@@ -260,7 +293,10 @@ LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "operations.request_ids.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "operations.request_ids.RequestIdLogFilter"},
+        "client_address": {"()": "operations.client_address.ClientAddressLogFilter"},
+    },
     "formatters": {
         "json": {"()": "operations.log_format.JsonLogFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
@@ -270,7 +306,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "client_address"],
         }
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

@@ -12,3 +12,6 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A request Django will not read (too large, too many fields) gets the site's own page.
+handler400 = "pages.errors.bad_request"

@@ -10,6 +10,8 @@ import logging
 
 from django.apps import apps
 
+from .client_address import client_address
+
 logger = logging.getLogger("rrn.security")
 
 # Statuses that mean "you may not": not signed in, forbidden (access checks, CSRF), too many
@@ -23,6 +25,7 @@ def _client(request):
     return {
         "method": request.method,
         "path": request.path,
+        "client_address": client_address(request) or "",
         "remote_addr": request.META.get("REMOTE_ADDR", ""),
         "forwarded_for": request.headers.get("X-Forwarded-For", ""),
     }

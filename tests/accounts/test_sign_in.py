@@ -172,3 +172,34 @@ def test_the_header_offers_sign_in_to_visitors_and_sign_out_to_users(client, use
     assert '<form method="post" action="/accounts/logout/" class="app-sign-out">' in html
     assert 'name="csrfmiddlewaretoken"' in html.split('action="/accounts/logout/"')[1]
     assert ">Sign out</button>" in html
+
+
+LONG_EMAIL = "a" * 250 + "@example.org"  # 262 characters: longer than any account's
+
+
+def test_an_email_address_too_long_for_any_account_is_a_form_error(client, user_a):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = sign_in(client, LONG_EMAIL, password="whatever-it-is")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Email address must be 254 characters or fewer" in html
+    assert 'class="govuk-error-summary"' in html
+    # Refused before the password is checked, so django-axes has nothing to keep.
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+
+
+@pytest.mark.parametrize("length", [256, 10_000])
+def test_the_admin_sign_in_counts_a_too_long_address_without_failing(client, length):
+    # The admin's own sign-in form has no length check: django-axes keeps the address cut to
+    # its column's 255 characters (on PostgreSQL a longer one would fail to save).
+    from axes.models import AccessAttempt
+
+    email = "b" * (length - len("@example.org")) + "@example.org"
+
+    response = client.post("/admin/login/", {"username": email, "password": "whatever-it-is"})
+
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == email[:255]

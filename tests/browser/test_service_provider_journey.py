@@ -85,3 +85,21 @@ def test_service_provider_records_a_check_and_downloads_the_history(page, care_h
     assert text.startswith("checked_on,training_provider")
     assert "Calm Approaches Training" in text
     assert "Certificate copy; ends within 60 days" in text
+
+
+def test_an_evidence_file_too_big_to_upload_gets_a_clear_page(page, care_home, settings):
+    settings.MAX_UPLOAD_REQUEST_BYTES = 100_000  # the real limit is 11 MB
+    service, user = care_home
+    _sign_in(page, user.email)
+    page.goto(f"/compliance/service-providers/{service.slug}/checks/new/")
+    page.get_by_label("Evidence seen").fill("Certificate copy")
+    page.locator('input[name="evidence_file"]').set_input_files(
+        files=[{"name": "big.pdf", "mimeType": "application/pdf", "buffer": PDF * 10_000}]
+    )
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Save check").click()
+
+    assert answer.value.status == 413
+    assert page.get_by_role("heading", level=1).inner_text() == "The file you chose is too big"
+    assert_no_axe_violations(page)
