@@ -1,9 +1,12 @@
 """Admin for certification bodies, their accreditation, certifications and their history.
 
 Certification body staff see and change only their own body's records (`BodyScopedAdminMixin`);
-site administrators see all. A certification's status moves only through its "Change status"
-page (`certification.services.move_certification`); events and accreditation changes are
-read-only for everyone.
+site administrators see all. Every choice a body's staff post is limited to their scope on the
+server (`formfield_for_foreignkey`), and the form checks the values that depend on each other
+(`forms.ScopeFieldsMixin`). A certification's status moves only through its "Change status"
+page (`certification.services.move_certification`); its provider and body never change except
+through a site administrator's "Correct provider or body" page (`certification.corrections`);
+events, corrections and accreditation changes are read-only for everyone.
 """
 
 from functools import partial
@@ -544,7 +547,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         url = reverse("admin:certification_certification_change_status", args=[certification.pk])
         return format_html('<a href="{}">Change status</a>', url)
 
-    @admin.display(description="Provider or body wrong?")
+    @admin.display(description="Correction")
     def correction_link(self, certification):
         url = reverse("admin:certification_certification_correct", args=[certification.pk])
         return format_html('<a href="{}">Correct provider or body</a>', url)

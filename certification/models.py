@@ -274,13 +274,17 @@ class Certification(models.Model):
         instance._remember_fixed_fields()
         return instance
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._remember_fixed_fields()
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        reloaded = FIXED_FIELDS
+        if fields is not None:
+            reloaded = [n for n in FIXED_FIELDS if n in fields or n.removesuffix("_id") in fields]
+        self._remember_fixed_fields(reloaded)
 
-    def _remember_fixed_fields(self):
+    def _remember_fixed_fields(self, names=FIXED_FIELDS):
         self._fixed_as_saved = {
-            name: self.__dict__[name] for name in FIXED_FIELDS if name in self.__dict__
+            **getattr(self, "_fixed_as_saved", {}),
+            **{name: self.__dict__[name] for name in names if name in self.__dict__},
         }
 
     def transferred_fields(self):

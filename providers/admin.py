@@ -7,7 +7,8 @@ one with no certification yet that their body's staff added (`certification.staf
 editable_providers` states the rule). Body staff may add providers (a new certification needs
 one) and view every provider (the register is public). The rule holds on the server: a
 curriculum posted for a provider outside it is "Select a valid choice", and the change form of
-such a provider is read-only (a POST is refused).
+such a provider is read-only (a POST is refused), and its history (who changed it) is shown
+only to those who may change it.
 """
 
 from django.contrib import admin
@@ -43,6 +44,10 @@ class TrainingProviderAdmin(ArchiveActionsMixin, HistoryKeptAdmin):
             return allowed
         return may_change_provider(request, obj.pk)
 
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        # Who changed a provider (other bodies' staff by name) is for those who keep it.
+        return self.has_change_permission(request, obj)
+
     def get_actions(self, request):
         # Taking a provider off the register is for site administrators.
         return super().get_actions(request) if request.user.is_superuser else {}
@@ -73,6 +78,9 @@ class CurriculumAdmin(HistoryKeptAdmin):
         if not allowed or obj is None:
             return allowed
         return may_change_provider(request, obj.provider_id)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "provider":

@@ -82,6 +82,9 @@ def test_model_refuses_to_save_a_moved_certification(certification, right_provid
     loaded.body = CertificationBodyFactory()
     with pytest.raises(ValidationError, match="not transferable"):
         loaded.save()
+    loaded.refresh_from_db(fields=["status"])  # other fields reloaded: still refused
+    with pytest.raises(ValidationError, match="not transferable"):
+        loaded.save()
     assert Certification.objects.get(pk=certification.pk).provider.name == "Wrong Provider Ltd"
 
 
@@ -229,10 +232,14 @@ def test_correction_refused_when_it_would_make_two_current_certifications(
 
 
 def test_only_site_administrators_correct_a_certification(
-    client, certifier_a, certification, right_provider
+    client, certifier_a, certifier_b, certification, right_provider
 ):
-    client.force_login(certifier_a)
     url = reverse("admin:certification_certification_correct", args=[certification.pk])
+    signed_out = client.get(url)
+    assert signed_out.status_code == 302 and "/admin/login/" in signed_out.headers["Location"]
+    client.force_login(certifier_b)
+    assert client.get(url).status_code == 403
+    client.force_login(certifier_a)
     assert client.get(url).status_code == 403
     response = client.post(
         url,

@@ -345,3 +345,15 @@ def test_certifier_still_adds_a_curriculum_to_own_provider(client, certifier_a, 
     )
     assert response.status_code == 302
     assert cert_a.provider.curricula.filter(name="Own course").exists()
+
+
+def test_history_of_another_body_provider_is_not_shown(client, certifier_a, cert_a, cert_b):
+    course = CurriculumFactory(provider=cert_b.provider)
+    client.force_login(certifier_a)
+    for url in (
+        reverse("admin:providers_trainingprovider_history", args=[cert_b.provider.pk]),
+        reverse("admin:providers_curriculum_history", args=[course.pk]),
+    ):
+        assert client.get(url).status_code == 403
+    own = reverse("admin:providers_trainingprovider_history", args=[cert_a.provider.pk])
+    assert client.get(own).status_code == 200
