@@ -236,7 +236,7 @@ def test_only_site_administrators_correct_a_certification(
 ):
     url = reverse("admin:certification_certification_correct", args=[certification.pk])
     signed_out = client.get(url)
-    assert signed_out.status_code == 302 and "/admin/login/" in signed_out.headers["Location"]
+    assert signed_out.status_code == 302 and "login/?next=" in signed_out.headers["Location"]
     client.force_login(certifier_b)
     assert client.get(url).status_code == 403
     client.force_login(certifier_a)
