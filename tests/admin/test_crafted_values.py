@@ -357,3 +357,21 @@ def test_history_of_another_body_provider_is_not_shown(client, certifier_a, cert
         assert client.get(url).status_code == 403
     own = reverse("admin:providers_trainingprovider_history", args=[cert_a.provider.pk])
     assert client.get(own).status_code == 200
+
+
+def test_certification_change_form_ignores_posted_events(client, certifier_a, cert_a):
+    client.force_login(certifier_a)
+    url = reverse("admin:certification_certification_change", args=[cert_a.pk])
+    data = change_form_data(client.get(url))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    count = int(data[f"{prefix}-TOTAL_FORMS"])
+    data |= {
+        f"{prefix}-TOTAL_FORMS": str(count + 1),
+        f"{prefix}-{count}-to_status": "withdrawn",
+        f"{prefix}-{count}-effective_date": "2026-01-01",
+        f"{prefix}-{count}-reason": "Crafted",
+    }
+    client.post(url, data)
+    assert not cert_a.events.filter(reason="Crafted").exists()
+    cert_a.refresh_from_db()
+    assert cert_a.status == "certified"
