@@ -329,7 +329,7 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     _check_reason(reason)
     locked = Certification.objects.select_for_update().get(pk=certification.pk)
     if provider.pk == locked.provider_id and body.pk == locked.body_id:
-        raise ValidationError("Choose a different provider or body: these are the recorded ones.")
+        raise ValidationError("Choose a different provider or body: these are the recorded ones")
     if (
         locked.status in CURRENT_STATUSES
         and Certification.objects.current()
@@ -338,7 +338,7 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
         .exists()
     ):
         raise ValidationError(
-            {"provider": "This provider already has a current certification with this body."}
+            {"provider": "This provider already has a current certification with this body"}
         )
     affected = providers_affected_by_certifications([locked.pk])  # the old provider's side
     correction = CertificationCorrection.objects.create(
