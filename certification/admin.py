@@ -1,10 +1,15 @@
 """Admin for certification bodies, their accreditation, certifications and their history.
 
 Certification body staff see and change only their own body's records (`BodyScopedAdminMixin`);
-site administrators see all. A certification's status moves only through its "Change status"
-page (`certification.services.move_certification`); events and accreditation changes are
-read-only for everyone.
+site administrators see all. Every choice a body's staff post is limited to their scope on the
+server (`formfield_for_foreignkey`), and the form checks the values that depend on each other
+(`forms.ScopeFieldsMixin`). A certification's status moves only through its "Change status"
+page (`certification.services.move_certification`); its provider and body never change except
+through a site administrator's "Correct provider or body" page (`certification.corrections`);
+events, corrections and accreditation changes are read-only for everyone.
 """
+
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -19,6 +24,7 @@ from django.utils.html import format_html
 
 from . import importing
 from .audit import ArchiveActionsMixin, HistoryKeptAdmin, audit_log_view
+from .corrections import correct_provider_or_body_view
 from .forms import (
     AccreditationChangeForm,
     CertificationAddForm,
@@ -30,6 +36,7 @@ from .models import (
     AccreditationChange,
     Certification,
     CertificationBody,
+    CertificationCorrection,
     CertificationEvent,
     CertificationImport,
     HeadlinePeriod,
@@ -286,16 +293,20 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        if not request.user.is_superuser:
+            return self.fieldsets
+        (status, status_options), (name, options), *rest = self.fieldsets
+        fields = ("provider", "body", "correction_link", *options["fields"][2:])
+        return ((status, status_options), (name, {**options, "fields": fields}), *rest)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (
-            (*self.readonly_fields, "body")
-            if not request.user.is_superuser
-            else (self.readonly_fields)
-        )
+        # Certification is not transferable: a mistaken provider or body is put right by a
+        # site administrator on the "Correct provider or body" page, which records why.
+        return (*self.readonly_fields, "provider", "body", "correction_link")
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -306,8 +317,18 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         return tuple(f for f in self.list_filter if f != "body")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "body" and not request.user.is_superuser:
-            kwargs["queryset"] = CertificationBody.objects.filter(pk__in=staff_body_ids(request))
+        # Body staff choose only their own body and, as an affiliate's parent, only their
+        # own body's certifications: another value posted is "Select a valid choice". The
+        # form's clean then checks the values that depend on each other (parent and body,
+        # curricula and provider). Providers, standards editions and the scope vocabulary
+        # are public.
+        if not request.user.is_superuser:
+            if db_field.name == "body":
+                kwargs["queryset"] = CertificationBody.objects.filter(
+                    pk__in=staff_body_ids(request)
+                )
+            elif db_field.name == "parent":
+                kwargs["queryset"] = Certification.objects.filter(body__in=staff_body_ids(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- saving ------------------------------------------------------------------------
@@ -395,6 +416,11 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
                 "import/<int:import_id>/",
                 self.admin_site.admin_view(self.import_preview_view),
                 name="{}_{}_import_preview".format(*info),
+            ),
+            path(
+                "<int:object_id>/correct-provider-or-body/",
+                self.admin_site.admin_view(partial(correct_provider_or_body_view, self)),
+                name="{}_{}_correct".format(*info),
             ),
             path(
                 "<path:object_id>/change-status/",
@@ -521,6 +547,11 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         url = reverse("admin:certification_certification_change_status", args=[certification.pk])
         return format_html('<a href="{}">Change status</a>', url)
 
+    @admin.display(description="Correction")
+    def correction_link(self, certification):
+        url = reverse("admin:certification_certification_correct", args=[certification.pk])
+        return format_html('<a href="{}">Correct provider or body</a>', url)
+
     def change_status_view(self, request, object_id):
         certification = get_object_or_404(
             self.get_queryset(request).select_related("provider", "body"), pk=object_id
@@ -616,6 +647,34 @@ class CertificationEventAdmin(BodyScopedAdminMixin, ReadOnlyAdminMixin, admin.Mo
         if request.user.is_superuser:
             return self.list_filter
         return tuple(f for f in self.list_filter if f != "certification__body")
+
+
+@admin.register(CertificationCorrection)
+class CertificationCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Corrections of a certification's provider or body, as recorded by site administrators
+    on the certification's "Correct provider or body" page. Read-only."""
+
+    list_display = (
+        "recorded_at",
+        "certification",
+        "from_provider",
+        "from_body",
+        "to_provider",
+        "to_body",
+        "reason",
+        "recorded_by",
+    )
+    list_select_related = (
+        "certification__provider",
+        "certification__body",
+        "from_provider",
+        "from_body",
+        "to_provider",
+        "to_body",
+        "recorded_by",
+    )
+    search_fields = ("certification__certificate_number", "reason")
+    ordering = ("-recorded_at", "-pk")
 
 
 @admin.register(HeadlinePeriod)

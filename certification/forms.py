@@ -11,10 +11,10 @@ from .services import Certificate, normalise_certificate_number, stale_message
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
 
 # Everything an editor may change on a certification; status, certificate number and dates
-# change only through status moves.
+# change only through status moves; provider and body are chosen once, when it is created
+# (certification is not transferable; see `services.correct_provider_or_body`).
+FIXED_FIELDS = ["provider", "body"]
 EDITABLE_FIELDS = [
-    "provider",
-    "body",
     "role",
     "parent",
     "standards_edition",
@@ -117,7 +117,40 @@ class StatusMoveForm(CertificateFieldsMixin, forms.Form):
         return data
 
 
-class CertificationChangeForm(forms.ModelForm):
+class ScopeFieldsMixin:
+    """Checks of the fields whose valid values depend on the certification's provider and
+    body, whoever is editing (the admin limits each field to the user's scope first)."""
+
+    def clean_scope_fields(self, provider, body):
+        data = self.cleaned_data
+        parent = data.get("parent")
+        if parent is not None and body is not None:
+            if self.instance.pk is not None and parent.pk == self.instance.pk:
+                self.add_error("parent", "A certification cannot be its own parent")
+            elif parent.body_id != body.pk and (
+                self.instance.pk is None or parent.pk != self.instance.parent_id
+            ):
+                # An affiliate delivers its parent's curriculum under the parent's
+                # certification, so the same body certifies both.
+                self.add_error(
+                    "parent", "Choose a parent certification by the same certification body"
+                )
+        curricula = data.get("curricula")
+        if curricula and provider is not None:
+            allowed = {provider.pk}
+            if parent is not None:
+                allowed.add(parent.provider_id)
+            foreign = [c for c in curricula if c.provider_id not in allowed]
+            if foreign:
+                self.add_error(
+                    "curricula",
+                    "Choose only curricula of this training provider (or, for an affiliate, "
+                    f"of its parent's provider): {', '.join(c.name for c in foreign)} "
+                    "is another provider's",
+                )
+
+
+class CertificationChangeForm(ScopeFieldsMixin, forms.ModelForm):
     """An ordinary edit. `opened_version` is the version the editor opened; saving checks it
     (here for a friendly message, and again in the UPDATE for a race-proof refusal)."""
 
@@ -135,6 +168,7 @@ class CertificationChangeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self.clean_scope_fields(self.instance.provider, self.instance.body)
         opened = data.get("opened_version")
         if self.instance.pk and opened is not None:
             current = Certification.objects.get(pk=self.instance.pk)
@@ -143,7 +177,7 @@ class CertificationChangeForm(forms.ModelForm):
         return data
 
 
-class CertificationAddForm(CertificateFieldsMixin, forms.ModelForm):
+class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.ModelForm):
     """A new certification: put on the register with its first event (who, when, why)."""
 
     status = forms.ChoiceField(
@@ -163,7 +197,7 @@ class CertificationAddForm(CertificateFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Certification
-        fields = EDITABLE_FIELDS
+        fields = FIXED_FIELDS + EDITABLE_FIELDS
         widgets = {"registered_on": DATE_WIDGET}
 
     def clean_reason(self):
@@ -188,6 +222,7 @@ class CertificationAddForm(CertificateFieldsMixin, forms.ModelForm):
         data = super().clean()
         self.certificate = self.clean_certificate(data.get("status"))
         provider, body = data.get("provider"), data.get("body")
+        self.clean_scope_fields(provider, body)
         if (
             provider
             and body

@@ -3,9 +3,15 @@
 History is append-only: a certification's status changes only through
 `certification.services.move_certification`, which writes a CertificationEvent; events are
 never changed or deleted (the model refuses, and on PostgreSQL a trigger refuses too).
+
+Certification is not transferable: a certification's provider and body are fixed once it is
+created. The model refuses to save a change of either, and the database (a trigger, on SQLite
+and PostgreSQL) refuses an UPDATE of either unless a `CertificationCorrection` recording that
+very change was written first (`certification.services.correct_provider_or_body`).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -118,6 +124,10 @@ class AccreditationChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Accreditation changes are append-only.")
+
+
+# A certification's provider and body are fixed once it is created (not transferable).
+FIXED_FIELDS = ("provider_id", "body_id")
 
 
 class Certification(models.Model):
@@ -236,6 +246,18 @@ class Certification(models.Model):
         number = self.certificate_number or "no certificate yet"
         return f"{self.provider} — {self.body} ({number})"
 
+    def save(self, *args, **kwargs):
+        # Certification is not transferable (see transferred_fields).
+        if self.transferred_fields() and not getattr(self, "_correction", None):
+            raise ValidationError(
+                "A certification's provider and body cannot change: certification is not "
+                "transferable. A site administrator corrects a mistake on its "
+                "“Correct provider or body” page",
+                code="not_transferable",
+            )
+        super().save(*args, **kwargs)
+        self._remember_fixed_fields()
+
     def get_absolute_url(self):
         return self.provider.get_absolute_url()
 
@@ -243,6 +265,36 @@ class Certification(models.Model):
         raise models.ProtectedError(
             "Certifications are archived or withdrawn, never deleted.", {self}
         )
+
+    # -- certification is not transferable ----------------------------------------------
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_fixed_fields()
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        reloaded = FIXED_FIELDS
+        if fields is not None:
+            reloaded = [n for n in FIXED_FIELDS if n in fields or n.removesuffix("_id") in fields]
+        self._remember_fixed_fields(reloaded)
+
+    def _remember_fixed_fields(self, names=FIXED_FIELDS):
+        self._fixed_as_saved = {
+            **getattr(self, "_fixed_as_saved", {}),
+            **{name: self.__dict__[name] for name in names if name in self.__dict__},
+        }
+
+    def transferred_fields(self):
+        """The fixed fields (provider, body) this object changes from the saved row."""
+        if self._state.adding or self.pk is None:
+            return []
+        saved = getattr(self, "_fixed_as_saved", None)
+        if saved is None or len(saved) < len(FIXED_FIELDS):
+            saved = Certification.objects.filter(pk=self.pk).values(*FIXED_FIELDS).first() or {}
+        return [name for name, value in saved.items() if getattr(self, name) != value]
 
     def event_on(self, on):
         """The last event in force on `on` (uses prefetched events), or None."""
@@ -324,6 +376,68 @@ class CertificationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Certification events are append-only.")
+
+
+class CertificationCorrection(models.Model):
+    """A site administrator's correction of a certification's provider or body, recorded
+    before the certification is changed. Append-only.
+
+    Certification is not transferable: this is the one path by which a provider or body
+    recorded by mistake is put right, and the database lets the certification row change only
+    as the latest correction of it says (migration 0007).
+    """
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="corrections"
+    )
+    from_provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, related_name="+", verbose_name="provider was"
+    )
+    from_body = models.ForeignKey(
+        CertificationBody, on_delete=models.PROTECT, related_name="+", verbose_name="body was"
+    )
+    to_provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, related_name="+", verbose_name="provider now"
+    )
+    to_body = models.ForeignKey(
+        CertificationBody, on_delete=models.PROTECT, related_name="+", verbose_name="body now"
+    )
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="certification_correction_has_reason",
+                violation_error_message="Every correction needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_provider=F("to_provider")) | ~Q(from_body=F("to_body")),
+                name="certification_correction_changes_something",
+                violation_error_message="A correction changes the provider, the body or both.",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.certification_id}: {self.from_provider} — {self.from_body} corrected to "
+            f"{self.to_provider} — {self.to_body}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("Certification corrections are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Certification corrections are append-only.")
 
 
 class CertificationImport(models.Model):

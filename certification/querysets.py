@@ -31,6 +31,19 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class CertificationQuerySet(models.QuerySet):
+    # Certification is not transferable (certification.models): bulk writes never move one.
+    _FIXED = {"provider", "provider_id", "body", "body_id"}
+
+    def update(self, **kwargs):
+        if self._FIXED & kwargs.keys():
+            raise PermissionError("A certification's provider and body cannot change.")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if self._FIXED & set(fields):
+            raise PermissionError("A certification's provider and body cannot change.")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def current(self):
         """Certifications still in play for their provider and body (not expired/withdrawn)."""
         return self.filter(status__in=CURRENT_STATUSES)

@@ -12,8 +12,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import AccreditationChange, Certification, CertificationEvent
-from .statuses import ALLOWED_MOVES, Status, is_allowed_move
+from .models import (
+    FIXED_FIELDS,
+    AccreditationChange,
+    Certification,
+    CertificationCorrection,
+    CertificationEvent,
+)
+from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status, is_allowed_move
 
 
 class StaleCertificationError(ValidationError):
@@ -265,9 +271,23 @@ def save_certification_edit(certification, *, expected_version, recorded_by=None
     saved it since the editor opened it: the version check is in the UPDATE itself
     (UPDATE ... WHERE version = N), so of two concurrent edits only the first is saved.
 
-    Status, certificate number and dates are not ordinary edits: see `move_certification`.
+    Status, certificate number and dates are not ordinary edits: see `move_certification`;
+    nor are provider and body, which never change (see `correct_provider_or_body`).
     Many-to-many scope fields are saved by the caller inside the same transaction.
     """
+    for name, value in changes.items():
+        field = Certification._meta.get_field(name)
+        if field.attname in FIXED_FIELDS and getattr(value, "pk", value) != getattr(
+            certification, field.attname
+        ):
+            raise ValidationError(
+                {name: "A certification's provider and body cannot change."},
+                code="not_transferable",
+            )
+    if certification.transferred_fields():
+        raise ValidationError(
+            "A certification's provider and body cannot change.", code="not_transferable"
+        )
     claimed = Certification.objects.filter(pk=certification.pk, version=expected_version).update(
         version=F("version") + 1
     )
@@ -285,7 +305,63 @@ def save_certification_edit(certification, *, expected_version, recorded_by=None
             for f in Certification._meta.concrete_fields
             if not f.primary_key
             and f.name not in ("status", "certificate_number", "certified_on", "valid_until")
+            and f.attname not in FIXED_FIELDS
             and f.name != "created_at"
         ]
     )
     return certification
+
+
+@transaction.atomic
+def correct_provider_or_body(certification, *, provider, body, reason, recorded_by):
+    """Put right a certification recorded against the wrong provider or body: the one path by
+    which either changes (certification is not transferable). For site administrators.
+
+    A `CertificationCorrection` (who, when, why, from and to) is written first (the database
+    lets the certification change only as it says), then the certification, with the reason
+    in its field history. The headline periods of every provider whose headline it changes,
+    the old provider's and the new one's (and their affiliates'), are rebuilt.
+    """
+    from .headline_periods import providers_affected_by_certifications, rebuild_for_providers
+
+    if not (recorded_by and recorded_by.is_active and recorded_by.is_superuser):
+        raise PermissionError("Only site administrators correct a certification's provider.")
+    _check_reason(reason)
+    locked = Certification.objects.select_for_update().get(pk=certification.pk)
+    if provider.pk == locked.provider_id and body.pk == locked.body_id:
+        raise ValidationError("Choose a different provider or body: these are the recorded ones")
+    if (
+        locked.status in CURRENT_STATUSES
+        and Certification.objects.current()
+        .filter(provider=provider, body=body)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"provider": "This provider already has a current certification with this body"}
+        )
+    affected = providers_affected_by_certifications([locked.pk])  # the old provider's side
+    correction = CertificationCorrection.objects.create(
+        certification=locked,
+        from_provider_id=locked.provider_id,
+        from_body_id=locked.body_id,
+        to_provider=provider,
+        to_body=body,
+        reason=reason.strip(),
+        recorded_by=recorded_by,
+    )
+    claimed = Certification.objects.filter(pk=locked.pk, version=locked.version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StaleCertificationError(stale_message(locked))
+    locked.version += 1
+    locked.provider, locked.body = provider, body
+    locked._correction = correction
+    locked._history_user = recorded_by
+    locked._change_reason = f"Provider or body corrected: {reason.strip()}"[:100]
+    locked.save(update_fields=["provider", "body", "version", "updated_at"])
+    # The save's own rebuild covers the new provider; the old one's headline read this
+    # certification too.
+    rebuild_for_providers(affected | providers_affected_by_certifications([locked.pk]))
+    return correction

@@ -1,13 +1,25 @@
 """Certification body staff: who they are and what the admin lets them do.
 
 Which bodies a user is staff of is answered by `CertificationBody.objects.for_user(user)`;
-this module only makes someone staff of a body (a membership, admin sign-in and the group
-that carries the model permissions; migration 0004 creates the group).
+this module makes someone staff of a body (a membership, admin sign-in and the group that
+carries the model permissions; migration 0004 creates the group), and answers which training
+providers they may change (`editable_providers`).
+
+A training provider's public details (and its curricula) are changed in the admin by:
+- site administrators, any provider;
+- a body's staff, a provider whose every certification (of any status, archived included) is
+  by their own body, so one body never rewrites what the register shows of another body's
+  certificate;
+- a body's staff, a provider with no certification at all that a member of their body added
+  (its first history record names who), so a body can set up a provider before registering
+  its certification, and another body cannot rewrite it meanwhile.
+A provider certified by two bodies is changed by site administrators only.
 """
 
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 STAFF_GROUP_NAME = "Certification body staff"
@@ -76,6 +88,37 @@ def staff_body_ids(request):
             CertificationBody.objects.for_user(request.user).values_list("pk", flat=True)
         )
     return request._certification_body_ids
+
+
+def editable_providers(request):
+    """The training providers the signed-in user may change in the admin (rule above)."""
+    from providers.models import TrainingProvider
+
+    from .models import Certification
+
+    providers = TrainingProvider.objects.all()
+    if request.user.is_superuser:
+        return providers
+    body_ids = staff_body_ids(request)
+    certifications = Certification.objects.filter(provider=OuterRef("pk"))
+    added_by_own_staff = TrainingProvider.history.filter(
+        id=OuterRef("pk"),
+        history_type="+",
+        history_user__memberships__certification_body__in=body_ids,
+    )
+    return providers.filter(
+        ~Exists(certifications.exclude(body__in=body_ids))
+        & (
+            Exists(certifications.filter(body__in=body_ids))
+            | (~Exists(certifications) & Exists(added_by_own_staff))
+        )
+    )
+
+
+def may_change_provider(request, provider_id):
+    if request.user.is_superuser:
+        return True
+    return editable_providers(request).filter(pk=provider_id).exists()
 
 
 class BodyScopedAdminMixin:
