@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from certification.models import CertificationBody
+from pages.import_limits import ImportTooLarge, check_rows, check_size, limits_text
 from providers.models import TrainingProvider
 
-from .contract_import import MAX_BYTES
 from .forms import DateField
 from .models import Contract, ContractReview, ServiceProvider
 
@@ -106,17 +106,26 @@ class EndContractForm(forms.Form):
 
 
 class ContractImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file of contracts",
-        help_text="Columns: reference, service provider (name or CQC location ID), starts on, "
-        "ends on, requires certified training (yes or no)",
-    )
+    file = forms.FileField(label="CSV file of contracts")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "Columns: reference, service provider (name or CQC location ID), starts on, "
+            f"ends on, requires certified training (yes or no); {limits_text()} at a time"
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 1 MB")
-        return upload.read()
+        try:
+            check_size(upload.size)  # before reading it
+            raw = upload.read()
+            check_rows(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return raw  # the preview says why it cannot be read
+        except ImportTooLarge as error:
+            raise forms.ValidationError(str(error)) from None
+        return raw
 
 
 class ContractReviewForm(forms.ModelForm):
