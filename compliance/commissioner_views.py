@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pages.content_cache import members_results
+from pages.streamed_downloads import streamed_download
 
 from . import generation, overview_export
 from .commissioner_forms import (
@@ -125,12 +126,12 @@ def _overview_html(request, commissioner):
 def overview_export_csv(request, slug):
     commissioner = get_commissioner_for_user(request, slug)
     _, on, _, rows = _overview(request, commissioner)
-    response = StreamingHttpResponse(
-        overview_export.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    return streamed_download(
+        rows,
+        overview_export.csv_lines,
+        content_type="text/csv; charset=utf-8",
+        filename=f"{commissioner.slug}-compliance-{on.isoformat()}.csv",
     )
-    filename = f"{commissioner.slug}-compliance-{on.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

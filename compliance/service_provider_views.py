@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pages.content_cache import members_results
+from pages.streamed_downloads import streamed_download
 
 from . import check_export
 from .checks import default_review_due, record_check
@@ -371,12 +372,12 @@ def check_list(request, slug):
 def check_export_csv(request, slug):
     service_provider = get_service_provider_for_user(request, slug)
     _, checks = _filtered_checks(request, service_provider)
-    response = StreamingHttpResponse(
-        check_export.csv_lines(checks), content_type="text/csv; charset=utf-8"
+    return streamed_download(
+        checks.iterator(chunk_size=check_export.BATCH_SIZE),
+        check_export.csv_lines,
+        content_type="text/csv; charset=utf-8",
+        filename=f"compliance-checks-{service_provider.slug}-{timezone.localdate():%Y-%m-%d}.csv",
     )
-    filename = f"compliance-checks-{service_provider.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _check_of(service_provider, pk):
