@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 
 from certification.models import CertificationBody
 from pages.import_limits import ImportTooLarge, check_rows, check_size, limits_text
+from pages.submissions import OneTimeTokenMixin
 from providers.models import TrainingProvider
 
 from .forms import DateField
@@ -32,7 +33,7 @@ def find_service_provider(text):
     )
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(OneTimeTokenMixin, forms.ModelForm):
     """Add or edit a contract. The service provider is set when the contract is added."""
 
     service_provider_text = forms.CharField(
@@ -128,7 +129,7 @@ class ContractImportForm(forms.Form):
         return raw
 
 
-class ContractReviewForm(forms.ModelForm):
+class ContractReviewForm(OneTimeTokenMixin, forms.ModelForm):
     reviewed_on = DateField(label="Date of the review", latest_days=0)
     actions_due_on = DateField(label="Actions due by (optional)", required=False, latest_days=3660)
 

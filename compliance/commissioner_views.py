@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pages import submissions
 from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
 
@@ -269,16 +270,23 @@ def _contract_form_page(request, commissioner, contract=None):
         request.POST if request.method == "POST" else None,
         instance=contract,
         commissioner=commissioner,
+        submitted_by=request.user,
     )
+    if (earlier := submissions.earlier_result(request, form)) is not None:
+        return earlier
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save():
             saved = form.save()
-        except IntegrityError:
-            form.add_error("reference", "You already have a contract with this reference")
-        else:
             done = "updated" if contract else "added"
             messages.success(request, f"Contract {saved.reference} {done}")
             return redirect("compliance:contract_detail", commissioner.slug, saved.pk)
+
+        try:
+            # An edit saved twice is the same edit; a contract added twice would be two.
+            return save() if contract else submissions.save_once(request, form, save)
+        except IntegrityError:
+            form.add_error("reference", "You already have a contract with this reference")
     return render(
         request,
         "compliance/commissioner/contract_form.html",
@@ -348,12 +356,19 @@ def review_new(request, slug, pk):
         request.POST if request.method == "POST" else None,
         contract=contract,
         reviewed_by=request.user,
+        submitted_by=request.user,
         initial={"reviewed_on": timezone.localdate().isoformat()},
     )
+    if (earlier := submissions.earlier_result(request, form)) is not None:
+        return earlier
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Contract review recorded")
-        return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
+
+        def create():
+            form.save()
+            messages.success(request, "Contract review recorded")
+            return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
+
+        return submissions.save_once(request, form, create)
     return render(
         request,
         "compliance/commissioner/review_form.html",
