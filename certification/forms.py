@@ -2,6 +2,7 @@
 moves, ordinary edits and new records."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -256,9 +257,10 @@ class CertificationImportForm(forms.Form):
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
-        self.fields[
-            "file"
-        ].help_text = f"UTF-8 CSV in the columns of the template, {limits_text()} at a time."
+        self.fields["file"].help_text = (
+            f"UTF-8 CSV in the columns of the template, {limits_text()} at a time, changing "
+            f"at most {settings.IMPORT_MAX_UPDATES:,} certifications already on the register."
+        )
 
     def clean_file(self):
         from pages.import_limits import ImportTooLarge, check_size
