@@ -487,7 +487,12 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         importer = importing.Importer(
             upload.body, request.user, source=f"CSV import of {upload.filename}"
         )
-        plan = importer.plan(upload.content)
+        try:
+            plan = importer.plan(upload.content)
+        except importing.ImportFileError as error:
+            # Stored before the caps were lowered (pages.import_limits): it cannot be imported.
+            self.message_user(request, f"{upload.filename}: {error}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:certification_certification_import"))
         stale = False
         if request.method == "POST" and plan.is_valid:
             if request.POST.get("digest") != plan.digest():

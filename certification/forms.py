@@ -2,8 +2,11 @@
 moves, ordinary edits and new records."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from pages.import_limits import limits_text
 
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
 from .models import AccreditationChange, Certification
@@ -284,26 +287,30 @@ class CertificationImportForm(forms.Form):
     """Upload of a CSV file of one body's certifications."""
 
     body = forms.ModelChoiceField(queryset=None, label="Certification body", empty_label=None)
-    file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV, at most 10 MB, in the columns of the template.",
-    )
+    file = forms.FileField(label="CSV file")
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
+        self.fields["file"].help_text = (
+            f"UTF-8 CSV in the columns of the template, {limits_text()} at a time, changing "
+            f"at most {settings.IMPORT_MAX_UPDATES:,} certifications already on the register."
+        )
 
     def clean_file(self):
-        from .importing import MAX_BYTES, ImportFileError, decode_upload, read_rows
+        from pages.import_limits import ImportTooLarge, check_size
+
+        from .importing import ImportFileError, decode_upload, read_rows
 
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError("The file is larger than 10 MB. Split it into smaller files.")
         try:
-            # Never more than the limit and a byte, whatever the upload says its size is.
-            text = decode_upload(upload.read(MAX_BYTES + 1))
+            check_size(upload.size)  # before reading it
+            # Never more than the cap and a byte, whatever the upload says its size is.
+            raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
+            check_size(len(raw))
+            text = decode_upload(raw)
             read_rows(text)
-        except ImportFileError as error:
+        except (ImportFileError, ImportTooLarge) as error:
             raise ValidationError(str(error)) from error
         self.text = text
         return upload

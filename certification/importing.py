@@ -5,8 +5,11 @@ row and column) → confirm. The confirmation re-reads the stored file and re-ch
 against the database as it is then; it writes everything or nothing (one transaction), and the
 same file imported twice changes nothing the second time.
 
-Fast enough for 5,000 rows: everything a row needs from the database is looked up for the
-whole file at once, and new records are written with bulk inserts. The rules are those of
+A file holds at most settings.IMPORT_MAX_ROWS rows and IMPORT_MAX_BYTES bytes
+(pages.import_limits), checked at upload and again when the stored file is previewed and
+confirmed, and changes at most IMPORT_MAX_UPDATES certifications already on the register (each
+is written on its own; new ones are written in bulk). Everything a row needs from the database
+is looked up for the whole file at once. The rules are those of
 `certification.services` (and the database constraints hold them too): new certifications
 get their first event; status changes of existing ones go through `move_certification`.
 
@@ -22,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
@@ -30,6 +34,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from compliance import generation
+from pages.import_limits import ImportTooLarge, capped_records, check_size
 from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
@@ -44,7 +49,6 @@ from .services import (
 )
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, STATUSES_WITH_CERTIFICATE, Status
 
-MAX_BYTES = 10 * 1024 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
@@ -192,8 +196,10 @@ def export_csv(certifications):
 
 def decode_upload(data: bytes):
     """The uploaded bytes as text, or ImportFileError saying why not."""
-    if len(data) > MAX_BYTES:
-        raise ImportFileError("The file is larger than 10 MB. Split it into smaller files.")
+    try:
+        check_size(len(data))
+    except ImportTooLarge as error:
+        raise ImportFileError(str(error)) from error
     if not data.strip():
         raise ImportFileError("The file is empty.")
     try:
@@ -210,7 +216,8 @@ def sha256(text):
 
 
 def read_rows(text):
-    """(header, [(row number, {column: value})]); ImportFileError for unreadable CSV."""
+    """(header, [(row number, {column: value})]); ImportFileError for unreadable CSV, or
+    for more rows than one import may have (pages.import_limits: counted as they are read)."""
     if "\x00" in text:
         raise ImportFileError("The file is not a CSV file (it contains binary data).")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -219,12 +226,14 @@ def read_rows(text):
         header = next(reader, None)
         if header is None:
             raise ImportFileError("The file is empty.")
-        for record in reader:
+        for record in capped_records(reader):
             records.append(record)
     except csv.Error as error:
         raise ImportFileError(
             f"Row {len(records) + 2}: the file is not valid CSV ({error})."
         ) from error
+    except ImportTooLarge as error:
+        raise ImportFileError(str(error)) from error
     header = [name.strip().lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
@@ -320,7 +329,24 @@ class Importer:
             plan.rows.append(row_plan)
         if not rows and not plan.errors:
             plan.errors.append(RowError(1, None, "the file has a header but no rows."))
+        self._cap_updates(plan)
         return plan
+
+    def _cap_updates(self, plan):
+        """A change to a certification on the register is written row by row (its event,
+        history and headline periods), unlike new ones: settings.IMPORT_MAX_UPDATES caps how
+        many one file may make, so a confirmation stays inside the worker timeout."""
+        limit = settings.IMPORT_MAX_UPDATES
+        updates = [row for row in plan.rows if row.action == UPDATE]
+        if len(updates) > limit:
+            plan.errors.append(
+                RowError(
+                    updates[limit].row,
+                    None,
+                    f"the file changes {len(updates):,} certifications already on the "
+                    f"register. Change at most {limit:,} at a time: split the file",
+                )
+            )
 
     def _load(self, rows):
         """Everything the rows need from the database, in a fixed number of queries."""

@@ -9,6 +9,7 @@ import csv
 from django.utils import timezone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BATCH_SIZE = 500  # checks read from the database at a time
 
 COLUMNS = [
     "checked_on",
@@ -74,9 +75,9 @@ class _Echo:
 
 
 def csv_lines(checks):
-    """The header then one line per check, generated lazily (the queryset is iterated in
-    chunks, so memory does not grow with the number of checks)."""
+    """The header then one line per check, generated lazily: pass the queryset's
+    `.iterator(chunk_size=BATCH_SIZE)`, so memory does not grow with the number of checks."""
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
-    for check in checks.iterator(chunk_size=500):
+    for check in checks:
         yield writer.writerow(check_row(check))

@@ -1,13 +1,15 @@
 """Forms of a commissioner's pages: contracts, their import, reviews, the exposure question."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from certification.models import CertificationBody
+from pages.import_limits import ImportTooLarge, check_rows, check_size, limits_text
+from pages.submissions import OneTimeTokenMixin
 from providers.models import TrainingProvider
 
-from .contract_import import MAX_BYTES
 from .forms import DateField
 from .models import Contract, ContractReview, ServiceProvider
 
@@ -32,7 +34,7 @@ def find_service_provider(text):
     )
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(OneTimeTokenMixin, forms.ModelForm):
     """Add or edit a contract. The service provider is set when the contract is added."""
 
     service_provider_text = forms.CharField(
@@ -106,21 +108,31 @@ class EndContractForm(forms.Form):
 
 
 class ContractImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file of contracts",
-        help_text="Columns: reference, service provider (name or CQC location ID), starts on, "
-        "ends on, requires certified training (yes or no)",
-    )
+    file = forms.FileField(label="CSV file of contracts")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "Columns: reference, service provider (name or CQC location ID), starts on, "
+            f"ends on, requires certified training (yes or no); {limits_text()} at a time"
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 1 MB")
-        # Never more than the limit and a byte, whatever the upload says its size is.
-        return upload.read(MAX_BYTES + 1)
+        try:
+            check_size(upload.size)  # before reading it
+            # Never more than the cap and a byte, whatever the upload says its size is.
+            raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
+            check_size(len(raw))
+            check_rows(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return raw  # the preview says why it cannot be read
+        except ImportTooLarge as error:
+            raise forms.ValidationError(str(error)) from None
+        return raw
 
 
-class ContractReviewForm(forms.ModelForm):
+class ContractReviewForm(OneTimeTokenMixin, forms.ModelForm):
     reviewed_on = DateField(label="Date of the review", latest_days=0)
     actions_due_on = DateField(label="Actions due by (optional)", required=False, latest_days=3660)
 

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pages import submissions
 from pages.content_cache import members_results
+from pages.streamed_downloads import streamed_download
 
 from . import generation, overview_export
 from .commissioner_forms import (
@@ -125,12 +127,12 @@ def _overview_html(request, commissioner):
 def overview_export_csv(request, slug):
     commissioner = get_commissioner_for_user(request, slug)
     _, on, _, rows = _overview(request, commissioner)
-    response = StreamingHttpResponse(
-        overview_export.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    return streamed_download(
+        rows,
+        overview_export.csv_lines,
+        content_type="text/csv; charset=utf-8",
+        filename=f"{commissioner.slug}-compliance-{on.isoformat()}.csv",
     )
-    filename = f"{commissioner.slug}-compliance-{on.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -268,16 +270,23 @@ def _contract_form_page(request, commissioner, contract=None):
         request.POST if request.method == "POST" else None,
         instance=contract,
         commissioner=commissioner,
+        submitted_by=request.user,
     )
+    if (earlier := submissions.earlier_result(request, form)) is not None:
+        return earlier
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save():
             saved = form.save()
-        except IntegrityError:
-            form.add_error("reference", "You already have a contract with this reference")
-        else:
             done = "updated" if contract else "added"
             messages.success(request, f"Contract {saved.reference} {done}")
             return redirect("compliance:contract_detail", commissioner.slug, saved.pk)
+
+        try:
+            # An edit saved twice is the same edit; a contract added twice would be two.
+            return save() if contract else submissions.save_once(request, form, save)
+        except IntegrityError:
+            form.add_error("reference", "You already have a contract with this reference")
     return render(
         request,
         "compliance/commissioner/contract_form.html",
@@ -347,12 +356,19 @@ def review_new(request, slug, pk):
         request.POST if request.method == "POST" else None,
         contract=contract,
         reviewed_by=request.user,
+        submitted_by=request.user,
         initial={"reviewed_on": timezone.localdate().isoformat()},
     )
+    if (earlier := submissions.earlier_result(request, form)) is not None:
+        return earlier
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Contract review recorded")
-        return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
+
+        def create():
+            form.save()
+            messages.success(request, "Contract review recorded")
+            return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
+
+        return submissions.save_once(request, form, create)
     return render(
         request,
         "compliance/commissioner/review_form.html",

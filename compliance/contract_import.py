@@ -18,10 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from .models import Contract, ServiceProvider
+from pages.import_limits import ImportTooLarge, capped_records, check_size, check_text_size
 
-MAX_BYTES = 1_000_000
-MAX_ROWS = 5_000
+from .models import Contract, ServiceProvider
 
 COLUMNS = {
     "reference": "reference",
@@ -100,8 +99,10 @@ def parse_date(text: str) -> date:
 
 
 def decode(raw: bytes) -> str:
-    if len(raw) > MAX_BYTES:
-        raise UnreadableFile(f"The file is larger than {MAX_BYTES // 1_000_000} MB.")
+    try:
+        check_size(len(raw))
+    except ImportTooLarge as error:
+        raise UnreadableFile(str(error)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -111,17 +112,18 @@ def decode(raw: bytes) -> str:
 def _records(text: str):
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
-        lines = list(reader)
+        lines = [next(reader, None)]
+        if lines[0] is None:
+            raise UnreadableFile("The file is empty.")
+        lines += capped_records(reader)  # rows counted as they are read (pages.import_limits)
     except csv.Error as error:
         raise UnreadableFile(f"The file is not valid CSV: {error}.") from None
-    if not lines:
-        raise UnreadableFile("The file is empty.")
+    except ImportTooLarge as error:
+        raise UnreadableFile(str(error)) from None
     header = [COLUMNS.get(h.strip().lower().replace(" ", "_").replace("-", "_")) for h in lines[0]]
     missing = [c.replace("_", " ") for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise UnreadableFile("The file has no column for: " + ", ".join(missing) + ".")
-    if len(lines) - 1 > MAX_ROWS:
-        raise UnreadableFile(f"The file has more than {MAX_ROWS} rows.")
     for number, values in enumerate(lines[1:], start=2):
         if not any(v.strip() for v in values):
             continue
@@ -150,9 +152,13 @@ def read_contracts(commissioner, raw: bytes | str) -> ContractImport:
     """Read and check a file of contracts for `commissioner`. Writes nothing."""
     result = ContractImport()
     try:
-        text = decode(raw) if isinstance(raw, bytes) else raw
+        if isinstance(raw, bytes):
+            text = decode(raw)
+        else:  # posted back by the confirmation: the same caps
+            check_text_size(raw)
+            text = raw
         records = list(_records(text))
-    except UnreadableFile as error:
+    except (UnreadableFile, ImportTooLarge) as error:
         result.errors.append(str(error))
         return result
     if not records:

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from pages.submissions import OneTimeTokenMixin
 from providers.models import TrainingProvider
 from standards.models import SpecialistContent
 
@@ -117,7 +118,7 @@ class ProviderSearchForm(forms.Form):
         )
 
 
-class TrainingArrangementForm(forms.ModelForm):
+class TrainingArrangementForm(OneTimeTokenMixin, forms.ModelForm):
     training_provider = forms.ModelChoiceField(
         queryset=TrainingProvider.objects.active(),
         to_field_name="slug",
@@ -181,7 +182,7 @@ class EndArrangementForm(forms.Form):
         return ends_on
 
 
-class ComplianceCheckForm(forms.Form):
+class ComplianceCheckForm(OneTimeTokenMixin, forms.Form):
     arrangement = forms.ModelChoiceField(
         label="Training arrangement checked",
         queryset=TrainingArrangement.objects.none(),

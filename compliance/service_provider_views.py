@@ -12,13 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
-from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.db import IntegrityError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pages import submissions
 from pages.content_cache import members_results
+from pages.streamed_downloads import streamed_download
 
 from . import check_export
 from .checks import default_review_due, record_check
@@ -191,18 +193,24 @@ def arrangement_new(request, slug):
     service_provider = get_service_provider_for_user(request, slug)
     context = {"service_provider": service_provider}
     if request.method == "POST":
-        form = TrainingArrangementForm(request.POST, service_provider=service_provider)
+        form = TrainingArrangementForm(
+            request.POST, service_provider=service_provider, submitted_by=request.user
+        )
+        if (earlier := submissions.earlier_result(request, form)) is not None:
+            return earlier
         if form.is_valid():
+
+            def create():
+                arrangement = form.save()
+                messages.success(request, f"{arrangement.training_provider.name} added")
+                return redirect("compliance:arrangement_list", slug=service_provider.slug)
+
             try:
-                with transaction.atomic():
-                    arrangement = form.save()
+                return submissions.save_once(request, form, create)
             except IntegrityError:
                 form.add_error(
                     None, "This service already has an open arrangement with this provider"
                 )
-            else:
-                messages.success(request, f"{arrangement.training_provider.name} added")
-                return redirect("compliance:arrangement_list", slug=service_provider.slug)
         context.update(form=form, provider=form.cleaned_data.get("training_provider"))
         return render(request, "compliance/service_provider/arrangement_form.html", context)
     provider_slug = request.GET.get("provider", "")
@@ -210,6 +218,7 @@ def arrangement_new(request, slug):
         form = TrainingArrangementForm(
             initial={"training_provider": provider_slug, "starts_on": timezone.localdate()},
             service_provider=service_provider,
+            submitted_by=request.user,
         )
         # Slugs are [-a-z0-9_]; anything else (a NUL byte, say) can name no provider, and
         # PostgreSQL refuses NUL in a query outright.
@@ -287,12 +296,20 @@ def check_new(request, slug):
     service_provider = get_service_provider_for_user(request, slug)
     contradiction = None
     if request.method == "POST":
-        form = ComplianceCheckForm(request.POST, request.FILES, service_provider=service_provider)
+        form = ComplianceCheckForm(
+            request.POST,
+            request.FILES,
+            service_provider=service_provider,
+            submitted_by=request.user,
+        )
+        if (earlier := submissions.earlier_result(request, form)) is not None:
+            return earlier
         if form.is_valid():
             contradiction = _contradiction(form, request.user)
             if contradiction is None or form.cleaned_data["confirm_contradiction"]:
                 data = form.cleaned_data
-                try:
+
+                def create():
                     check = record_check(
                         data["arrangement"],
                         checked_by=request.user,
@@ -306,18 +323,22 @@ def check_new(request, slug):
                         notes=data["notes"],
                         next_review_due=data["next_review_due"],
                     )
-                except ValidationError as error:
-                    _add_model_errors(form, error)
-                else:
                     messages.success(request, "Compliance check recorded")
                     return redirect(check.get_absolute_url())
+
+                try:
+                    return submissions.save_once(request, form, create)
+                except ValidationError as error:
+                    _add_model_errors(form, error)
     else:
         today = timezone.localdate()
         initial = {"checked_on": today, "next_review_due": default_review_due(today)}
         chosen = request.GET.get("arrangement", "")
         if chosen.isdigit():
             initial["arrangement"] = int(chosen[:18])
-        form = ComplianceCheckForm(initial=initial, service_provider=service_provider)
+        form = ComplianceCheckForm(
+            initial=initial, service_provider=service_provider, submitted_by=request.user
+        )
     return render(
         request,
         "compliance/service_provider/check_form.html",
@@ -371,12 +392,12 @@ def check_list(request, slug):
 def check_export_csv(request, slug):
     service_provider = get_service_provider_for_user(request, slug)
     _, checks = _filtered_checks(request, service_provider)
-    response = StreamingHttpResponse(
-        check_export.csv_lines(checks), content_type="text/csv; charset=utf-8"
+    return streamed_download(
+        checks.iterator(chunk_size=check_export.BATCH_SIZE),
+        check_export.csv_lines,
+        content_type="text/csv; charset=utf-8",
+        filename=f"compliance-checks-{service_provider.slug}-{timezone.localdate():%Y-%m-%d}.csv",
     )
-    filename = f"compliance-checks-{service_provider.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _check_of(service_provider, pk):

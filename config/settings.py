@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # (the public register, certificate check, standards, sign-in and password reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "operations.security_events.DeniedAccessLogMiddleware",
+    # A view that cannot reach the database answers 503 with templates/503.html.
+    "operations.database_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -208,6 +210,16 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # The service's name, shown in the header and page titles.
 SERVICE_NAME = "RRN Training Register"
+
+# CSV imports (certifications in the admin, a commissioner's contracts): the most rows and
+# bytes one file may hold. A preview and its confirmation each check every row in one request,
+# and at these caps both finish well inside the worker timeout (GUNICORN_TIMEOUT, 30 s; figures
+# in README.md § Imports at the cap). One place for both caps (pages.import_limits).
+IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=2_000)
+IMPORT_MAX_BYTES = env.int("DJANGO_IMPORT_MAX_BYTES", default=1_000_000)
+# Of those rows, how many may change a certification already on the register: each change is
+# written on its own (event, history, headline periods), about 0.1 to 0.3 s apiece.
+IMPORT_MAX_UPDATES = env.int("DJANGO_IMPORT_MAX_UPDATES", default=25)
 
 # ---------------------------------------------------------------------------------------------
 # Production: HTTPS, headers, Content Security Policy, static files, sessions, logging.

@@ -9,7 +9,7 @@ and data generation (pages.content_cache).
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from pages.content_cache import Content, kept_page, page_title
+from pages.streamed_downloads import streamed_download
 
 from . import exports
 from .counts import register_count
@@ -121,11 +122,12 @@ def _export(request, writer, content_type, extension):
             exports.error_text(filterset.form), content_type="text/plain; charset=utf-8"
         )
     rows = exports.register_rows(filterset.qs, today, request.build_absolute_uri("/"))
-    response = StreamingHttpResponse(writer(rows), content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="rrn-training-register-{today.isoformat()}.{extension}"'
+    return streamed_download(
+        rows,
+        writer,
+        content_type=content_type,
+        filename=f"rrn-training-register-{today.isoformat()}.{extension}",
     )
-    return response
 
 
 @login_not_required

@@ -29,6 +29,7 @@ from tests.factories import (
     TrainingProviderFactory,
     UserFactory,
 )
+from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -187,17 +188,20 @@ def test_a_service_with_a_past_contract_can_still_be_opened(signed_in, commissio
     )
 
 
-def test_add_edit_and_end_a_contract(signed_in, commissioner, today):
+def test_add_edit_and_end_a_contract(signed_in, commissioner, staff, today):
     ServiceProviderFactory(name="Birch Court", cqc_location_id="1-123")
     response = signed_in.post(
         _url("contract_new", commissioner),
-        {
-            "reference": "RC-1",
-            "service_provider_text": "1-123",
-            "starts_on": "2026-04-01",
-            "ends_on": "",
-            "requires_certified_training": "yes",
-        },
+        with_token(
+            staff,
+            {
+                "reference": "RC-1",
+                "service_provider_text": "1-123",
+                "starts_on": "2026-04-01",
+                "ends_on": "",
+                "requires_certified_training": "yes",
+            },
+        ),
     )
     contract = Contract.objects.get(commissioner=commissioner, reference="RC-1")
     assert response.status_code == 302
@@ -325,12 +329,15 @@ def test_record_a_review_and_overdue_actions_are_flagged_on_the_overview(
     contract = good.contracts.get()
     response = signed_in.post(
         _url("review_new", commissioner, contract.pk),
-        {
-            "reviewed_on": (today - dt.timedelta(days=60)).isoformat(),
-            "outcome": "action_needed",
-            "actions_agreed": "Book refresher training",
-            "actions_due_on": (today - dt.timedelta(days=5)).isoformat(),
-        },
+        with_token(
+            staff,
+            {
+                "reviewed_on": (today - dt.timedelta(days=60)).isoformat(),
+                "outcome": "action_needed",
+                "actions_agreed": "Book refresher training",
+                "actions_due_on": (today - dt.timedelta(days=5)).isoformat(),
+            },
+        ),
     )
     assert response.status_code == 302
     review = ContractReview.objects.get(contract=contract)

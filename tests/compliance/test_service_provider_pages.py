@@ -23,6 +23,7 @@ from tests.factories import (
     TrainingArrangementFactory,
     TrainingProviderFactory,
 )
+from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ def test_alert_settings_bad_input(signed_in, user_a, service_provider_a, value):
 # Arrangements
 
 
-def test_add_a_training_provider_by_search_then_choose(signed_in, service_provider_a):
+def test_add_a_training_provider_by_search_then_choose(signed_in, service_provider_a, user_a):
     provider = TrainingProviderFactory(name="Calm Approaches Ltd")
     TrainingProviderFactory(name="Other Training")
     search = signed_in.get(url("arrangement_new", service_provider_a), {"q": "calm"})
@@ -218,12 +219,15 @@ def test_add_a_training_provider_by_search_then_choose(signed_in, service_provid
     restraint = SpecialistContent.objects.first()
     response = signed_in.post(
         url("arrangement_new", service_provider_a),
-        {
-            "training_provider": provider.slug,
-            "route": "bought_in",
-            "starts_on": "2026-01-05",
-            "specialist_content": [restraint.pk],
-        },
+        with_token(
+            user_a,
+            {
+                "training_provider": provider.slug,
+                "route": "bought_in",
+                "starts_on": "2026-01-05",
+                "specialist_content": [restraint.pk],
+            },
+        ),
     )
     assert response.status_code == 302
     arrangement = TrainingArrangement.objects.get(service_provider=service_provider_a)
@@ -315,10 +319,12 @@ def test_check_form_preselects_the_arrangement(signed_in, service_provider_a):
     assert f'<option value="{arrangement.pk}" selected>' in page
 
 
-def test_record_a_check_with_an_evidence_file(signed_in, service_provider_a, settings, tmp_path):
+def test_record_a_check_with_an_evidence_file(
+    signed_in, service_provider_a, user_a, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     arrangement, certification = _certified_arrangement(service_provider_a, checked=False)
-    data = _check_data(arrangement)
+    data = with_token(user_a, _check_data(arrangement))
     data["evidence_file"] = SimpleUploadedFile("certificate.pdf", PDF, "application/pdf")
     response = signed_in.post(url("check_new", service_provider_a), data)
     assert response.status_code == 302
@@ -356,11 +362,11 @@ def test_bad_evidence_files_are_refused_and_nothing_saved(
 
 
 def test_png_evidence_is_accepted_whatever_its_name(
-    signed_in, service_provider_a, settings, tmp_path
+    signed_in, service_provider_a, user_a, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     arrangement, _ = _certified_arrangement(service_provider_a, checked=False)
-    data = _check_data(arrangement)
+    data = with_token(user_a, _check_data(arrangement))
     data["evidence_file"] = SimpleUploadedFile("scan.exe", PNG)
     assert signed_in.post(url("check_new", service_provider_a), data).status_code == 302
     assert ComplianceCheck.objects.get().evidence_file.name.endswith(".png")
@@ -403,13 +409,13 @@ def test_check_of_another_services_arrangement_is_refused(
 
 
 def test_compliant_outcome_contradicting_the_verdict_asks_for_confirmation(
-    signed_in, service_provider_a
+    signed_in, service_provider_a, user_a
 ):
     arrangement, certification = _certified_arrangement(service_provider_a, checked=False)
     move_certification(
         certification, Status.SUSPENDED, effective_date=timezone.localdate(), reason="Audit"
     )
-    data = _check_data(arrangement, outcome="compliant")
+    data = with_token(user_a, _check_data(arrangement, outcome="compliant"))
     first = signed_in.post(url("check_new", service_provider_a), data)
     assert first.status_code == 200
     assert "certification suspended on" in first.content.decode()
@@ -421,10 +427,13 @@ def test_compliant_outcome_contradicting_the_verdict_asks_for_confirmation(
     assert ComplianceCheck.objects.get().outcome == "compliant"
 
 
-def test_compliant_outcome_agreeing_with_the_verdict_saves_at_once(signed_in, service_provider_a):
+def test_compliant_outcome_agreeing_with_the_verdict_saves_at_once(
+    signed_in, service_provider_a, user_a
+):
     arrangement, _ = _certified_arrangement(service_provider_a, checked=False)
     response = signed_in.post(
-        url("check_new", service_provider_a), _check_data(arrangement, outcome="compliant")
+        url("check_new", service_provider_a),
+        with_token(user_a, _check_data(arrangement, outcome="compliant")),
     )
     assert response.status_code == 302
 
@@ -522,9 +531,11 @@ def test_history_and_export_queries_do_not_grow_with_checks(signed_in, service_p
     assert _count_queries(signed_in, path) == small
 
 
-def test_check_page_shows_snapshot_next_to_todays_status(signed_in, service_provider_a):
+def test_check_page_shows_snapshot_next_to_todays_status(signed_in, service_provider_a, user_a):
     arrangement, certification = _certified_arrangement(service_provider_a, checked=False)
-    signed_in.post(url("check_new", service_provider_a), _check_data(arrangement))
+    signed_in.post(
+        url("check_new", service_provider_a), with_token(user_a, _check_data(arrangement))
+    )
     check = ComplianceCheck.objects.get()
     move_certification(
         certification, Status.SUSPENDED, effective_date=timezone.localdate(), reason="Audit"

@@ -10,8 +10,6 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 
-from certification import importing
-from compliance import contract_import
 from compliance.forms import MAX_EVIDENCE_BYTES
 from compliance.models import ComplianceCheck
 from tests.factories import CommissionerFactory, MembershipFactory, UserFactory
@@ -101,8 +99,8 @@ def test_form_fields_over_the_limit_get_the_too_big_page(client):
 
 @pytest.mark.parametrize(
     "form_limit",
-    [importing.MAX_BYTES, MAX_EVIDENCE_BYTES, contract_import.MAX_BYTES],
-    ids=["certification import", "evidence", "contract import"],
+    [django_settings.IMPORT_MAX_BYTES, MAX_EVIDENCE_BYTES],
+    ids=["imports", "evidence"],
 )
 def test_every_forms_file_limit_fits_in_the_body_limit(form_limit):
     # So a file just over a form's limit gets that form's own message, not the 413 page.
@@ -119,7 +117,7 @@ def test_the_contract_import_confirmation_posts_a_1_mb_file_back(client):
 
     response = client.post(
         f"/compliance/commissioners/{commissioner.slug}/contracts/import/",
-        urlencode({"confirm": "yes", "csv": "," * contract_import.MAX_BYTES}),
+        urlencode({"confirm": "yes", "csv": "," * django_settings.IMPORT_MAX_BYTES}),
         content_type="application/x-www-form-urlencoded",  # as the page's form posts it
     )
 
