@@ -22,7 +22,8 @@ from .verdicts import Headline, provider_headline
 START = dt.date.min  # a period that began before any record
 END = dt.date.max  # a period with no end yet
 BATCH = 500
-# Affiliate chains are one level deep in practice; the limit only stops a cycle recursing.
+# Affiliate chains are one level deep (an affiliate's parent is never an affiliate); the
+# limit only stops a cycle recursing.
 MAX_PARENT_DEPTH = 10
 
 
@@ -42,11 +43,27 @@ def _dates_that_matter(certification, depth=0):
     return dates
 
 
+# What a period keeps of a headline, in this order: what the register filters, sorts and
+# exports by. A period ends wherever one of these changes.
+SHOWN_FIELDS = (
+    "headline",
+    "label",
+    "certification_id",
+    "certificate_number",
+    "certified_on",
+    "valid_until",
+    "certificate_ends_on",
+    "status_since",
+    "status_reason",
+    "body_accredited",
+)
+
+
 def _shown(headline):
-    """What a period keeps of a headline: what the register filters, sorts and exports by."""
+    """The SHOWN_FIELDS values of a headline."""
     verdict = headline.verdict
     if verdict is None:
-        return (int(headline.kind), "", None, None, None, None)
+        return (int(headline.kind), "", None, None, None, None, None, None, "", False)
     return (
         int(headline.kind),
         headline.label,
@@ -54,13 +71,19 @@ def _shown(headline):
         verdict.certificate_number,
         verdict.certified_on,
         verdict.valid_until,
+        verdict.ends_on,
+        headline.since,
+        headline.reason,
+        # The one answer to "does this body's accreditation count on D?"
+        # (CertificationBody.accreditation_counts_on), for the `ukas_valid` filter.
+        verdict.body_accredited,
     )
 
 
 def headline_periods(provider):
-    """[(starts_on, ends_on, (headline, label, certification id, certificate number,
-    certified on, valid until))] for the stretches where the provider is on the register.
-    Needs `with_verdict_data()` on the provider's certifications."""
+    """[(starts_on, ends_on, shown)] for the stretches where the provider is on the register,
+    `shown` being the SHOWN_FIELDS values. Needs `with_verdict_data()` on the provider's
+    certifications."""
     dates = {START}
     for certification in provider.certifications.all():
         dates |= _dates_that_matter(certification)
@@ -93,22 +116,10 @@ def rebuild_for_providers(provider_ids):
                 provider=provider,
                 starts_on=start,
                 ends_on=end,
-                headline=headline,
-                label=label,
-                certification_id=certification_id,
-                certificate_number=number,
-                certified_on=certified_on,
-                valid_until=valid_until,
+                **dict(zip(SHOWN_FIELDS, shown, strict=True)),
             )
             for provider in providers
-            for start, end, (
-                headline,
-                label,
-                certification_id,
-                number,
-                certified_on,
-                valid_until,
-            ) in headline_periods(provider)
+            for start, end, shown in headline_periods(provider)
         ]
         HeadlinePeriod.objects.filter(provider_id__in=batch).delete()
         HeadlinePeriod.objects.bulk_create(rows, batch_size=BATCH)

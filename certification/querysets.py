@@ -35,6 +35,11 @@ class CertificationQuerySet(models.QuerySet):
         """Certifications still in play for their provider and body (not expired/withdrawn)."""
         return self.filter(status__in=CURRENT_STATUSES)
 
+    def on_register(self):
+        """Not archived: an archived certification has left the register (README § Archiving)
+        and no page, filter, export or check shows or counts it."""
+        return self.filter(is_archived=False)
+
     def for_body(self, body):
         return self.filter(body=body)
 
