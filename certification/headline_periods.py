@@ -8,9 +8,9 @@ by the Python verdict itself at each of those dates and stored as `HeadlinePerio
 SQL side can never disagree with the pages (tests/providers/test_headline_sql.py checks every
 case of verdicts.md), and it answers for any date, with no nightly job to forget.
 
-Periods are rebuilt whenever an event, an accreditation change or a certification is saved
-(signals connected in `certification.apps`), and by the bulk writers (imports, load data)
-through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
+Periods are rebuilt whenever an event, an accreditation change, a certification or a body is
+saved (signals connected in `certification.apps`), and by the bulk writers (imports, load
+data) through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
 """
 
 import datetime as dt
@@ -186,3 +186,10 @@ def on_event_saved(sender, instance, created, raw=False, **kwargs):
 def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         rebuild_for_body(instance.body_id)
+
+
+def on_body_saved(sender, instance, created, raw=False, **kwargs):
+    # Its accreditation standard may have changed (CertificationBody.accreditation_counts_on);
+    # a new body certifies nothing yet.
+    if not created and not raw:
+        rebuild_for_body(instance.pk)

@@ -191,3 +191,24 @@ def test_an_affiliate_whose_parent_ends_sooner_warns_with_the_parent_s_end(clien
     assert [r.text for r in arrangement_verdict(loaded, ON).reasons] == [
         "certificate ends on 21 June 2026, with Bright Skills Ltd's certificate"
     ]
+
+
+def test_changing_a_body_s_accreditation_standard_updates_the_register_filters():
+    from providers.filters import TrainingProviderFilterSet
+    from providers.models import TrainingProvider
+
+    certification = CertificationFactory()
+    body = certification.body
+
+    def in_ukas_valid():
+        filterset = TrainingProviderFilterSet(
+            {"ukas_valid": "on"}, queryset=TrainingProvider.objects.active(), on=ON
+        )
+        return filterset.qs.filter(pk=certification.provider_id).exists()
+
+    assert in_ukas_valid()
+    body.accreditation_standard = "ISO/IEC 17021-1:2015"
+    body.save()
+    assert not in_ukas_valid()
+    ranks = TrainingProvider.objects.with_headline(ON).get(pk=certification.provider_id)
+    assert ranks.headline_rank == 2  # Certified, but not valid
