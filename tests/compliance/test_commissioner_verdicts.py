@@ -191,9 +191,7 @@ def _reviews(specs):
 
 def _service_verdict(states):
     arrangement = SimpleNamespace(training_provider=SimpleNamespace(name=PROVIDER))
-    arrangements = [
-        ArrangementVerdict(arrangement, ON, None, REASONS[state]) for state in states
-    ]
+    arrangements = [ArrangementVerdict(arrangement, ON, None, REASONS[state]) for state in states]
     return ServiceVerdict(None, ON, arrangements)
 
 

@@ -61,6 +61,7 @@ def test_a_public_page_served_again_runs_one_query_and_is_the_same(
 @pytest.mark.parametrize("url_of", PUBLIC_PAGES)
 def test_a_status_change_shows_at_once(client, certification, url_of):
     url = url_of(certification)
+
     # The status tag ("Suspended since …" on the register and provider pages, "Suspended"
     # on the certificate check), not the filter's checkbox.
     def shows_suspended(html):
