@@ -156,6 +156,7 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     )
     ukas_valid = django_filters.BooleanFilter(
         label="Only certification bodies with UKAS accreditation in force today",
+        help_text="Accredited to ISO/IEC 17065, for the certificate each provider is shown with",
         method="filter_ukas_valid",
         widget=forms.CheckboxInput,
     )
