@@ -17,14 +17,11 @@ import datetime as dt
 
 from django.db import transaction
 
-from .verdicts import Headline, provider_headline
+from .verdicts import MAX_PARENT_DEPTH, Headline, provider_headline
 
 START = dt.date.min  # a period that began before any record
 END = dt.date.max  # a period with no end yet
 BATCH = 500
-# Affiliate chains are one level deep (an affiliate's parent is never an affiliate); the
-# limit only stops a cycle recursing.
-MAX_PARENT_DEPTH = 10
 
 
 def _dates_that_matter(certification, depth=0):

@@ -36,8 +36,9 @@ class CertificationQuerySet(models.QuerySet):
         return self.filter(status__in=CURRENT_STATUSES)
 
     def on_register(self):
-        """Not archived: an archived certification has left the register (README § Archiving)
-        and no page, filter, export or check shows or counts it."""
+        """Not archived: an archived certification has left the register, and no page,
+        filter, export or check shows or counts it (README § Verdict rules the register
+        applies)."""
         return self.filter(is_archived=False)
 
     def for_body(self, body):

@@ -64,7 +64,8 @@ _HEADLINE_BY_STATUS = {
 # answer is the same before and after it runs).
 EXPIRED_BY_DATE_REASON = "Reached its end date without renewal."
 
-# An affiliate chain is one level deep in practice; the limit only stops a cycle recursing.
+# Affiliate chains are one level deep (an affiliate's parent is never an affiliate); the
+# limit only stops bad data recursing.
 MAX_PARENT_DEPTH = 10
 ONE_DAY = timedelta(days=1)
 
@@ -216,7 +217,7 @@ def certification_verdict(certification, on: date, depth=0) -> CertificationVerd
     """The verdict of one certification on `on` (verdicts.md, "A certification on date D").
 
     An archived certification has left the register: it reads as not on the register on
-    every date (README § Archiving)."""
+    every date (README § Verdict rules the register applies)."""
     if certification.is_archived:
         return CertificationVerdict(certification, on, status=None, since=None)
     in_force = [e for e in certification.ordered_events() if e.effective_date <= on]

@@ -3,7 +3,7 @@ headline periods keep the headline's date, reason, end (with a parent's) and whe
 accreditation counts; on PostgreSQL the database refuses an affiliate of an affiliate.
 
 Stored headline periods are derived data: after migrating, `manage.py rebuild_headline_periods`
-works them out again under the new rules (README § The register's headline periods).
+works them out again under the new rules (README § Scheduled jobs).
 """
 
 from django.db import migrations, models
