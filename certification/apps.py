@@ -9,7 +9,12 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         from . import headline_periods as periods
-        from .models import AccreditationChange, Certification, CertificationEvent
+        from .models import (
+            AccreditationChange,
+            Certification,
+            CertificationBody,
+            CertificationEvent,
+        )
 
         # The register's headline periods are derived from these records: every write of
         # one rebuilds the periods it affects, whichever code path made it (bulk writers
@@ -18,6 +23,8 @@ class CertificationConfig(AppConfig):
             (Certification, periods.on_certification_saved),
             (CertificationEvent, periods.on_event_saved),
             (AccreditationChange, periods.on_accreditation_change_saved),
+            # The standard a body is accredited to decides whether its accreditation counts.
+            (CertificationBody, periods.on_body_saved),
         )
         for model, receiver in receivers:
             post_save.connect(receiver, sender=model, dispatch_uid=f"headline-periods-{model}")

@@ -8,9 +8,9 @@ since replaced (they stay in the certification's events).
 from dataclasses import dataclass
 from datetime import date
 
+from .certificate_numbers import certificate_key
 from .models import Certification, CertificationEvent
-from .services import normalise_certificate_number
-from .verdicts import HEADLINE_COLOURS, Headline, long_date
+from .verdicts import HEADLINE_COLOURS, Headline, ProviderHeadline, long_date
 
 # The longest number the register stores (Certification.certificate_number max_length).
 MAX_CERTIFICATE_NUMBER_LENGTH = Certification._meta.get_field("certificate_number").max_length
@@ -20,19 +20,40 @@ MAX_CERTIFICATE_NUMBER_LENGTH = Certification._meta.get_field("certificate_numbe
 class CertificateCheck:
     """The answer for one certificate number on one date."""
 
-    number: str
+    number: str  # as typed, tidied; found by its key (any case, any separators)
     on: date
     certification: Certification | None = None
     verdict: object = None  # certification.verdicts.CertificationVerdict
+    register_number: str | None = None  # the number as the register holds it
 
     @property
     def found(self):
         return self.certification is not None
 
     @property
+    def shown_number(self):
+        """The number in the register's own format when found, else as typed."""
+        return self.register_number or self.number
+
+    @property
     def is_current_number(self):
         """False when the number was replaced (renewal) or cleared (re-application)."""
-        return self.found and self.verdict.certificate_number == self.number
+        return self.found and certificate_key(self.verdict.certificate_number) == certificate_key(
+            self.number
+        )
+
+    @property
+    def headline(self):
+        """The certification's own verdict in headline words (label, date and reason)."""
+        return ProviderHeadline(self.verdict.headline, self.on, self.verdict)
+
+    @property
+    def reason(self):
+        """Why it is not valid: the reason the body recorded for a suspension, withdrawal or
+        expiry, or why a certified certificate does not count."""
+        if not self.is_current_number or self.is_valid:
+            return ""
+        return self.headline.reason
 
     @property
     def is_valid(self):
@@ -99,24 +120,27 @@ class CertificateCheck:
 
 
 def check_certificate(number, on):
-    """The CertificateCheck for `number` (any case and spacing) on `on`; None for no number."""
-    number = normalise_certificate_number(number)
-    if not number:
+    """The CertificateCheck for `number` (any case, spacing or separators) on `on`; None for no
+    number. Archived certifications have left the register: their numbers are not found."""
+    key = certificate_key(number)
+    if not key:
         return None
+    number = "".join(str(number).split()).upper()
     # One indexed lookup per table, UNIONed: an OR across the join made PostgreSQL read
     # every event of every certification.
     holders = (
         Certification.objects.order_by()
-        .filter(certificate_number=number)
+        .filter(certificate_key=key)
         .values("pk")
         .union(
             CertificationEvent.objects.order_by()
-            .filter(certificate_number=number)
+            .filter(certificate_key=key)
             .values("certification_id")
         )
     )
     matches = (
-        Certification.objects.with_verdict_data()
+        Certification.objects.on_register()
+        .with_verdict_data()
         .prefetch_related("populations", "settings", "regions", "specialist_content", "curricula")
         .select_related("standards_edition")
         .filter(pk__in=holders)
@@ -127,7 +151,19 @@ def check_certificate(number, on):
     candidates = list(matches[:5])
     if not candidates:
         return CertificateCheck(number=number, on=on)
-    certification = next((c for c in candidates if c.certificate_number == number), candidates[0])
+    certification = next((c for c in candidates if c.certificate_key == key), candidates[0])
+    register_number = next(
+        (
+            e.certificate_number
+            for e in reversed(certification.ordered_events())
+            if e.certificate_key == key
+        ),
+        certification.certificate_number,
+    )
     return CertificateCheck(
-        number=number, on=on, certification=certification, verdict=certification.verdict(on)
+        number=number,
+        on=on,
+        certification=certification,
+        verdict=certification.verdict(on),
+        register_number=register_number,
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from pages.import_limits import limits_text
 
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
+from .certificate_numbers import EXAMPLE_CERTIFICATE_NUMBER, certificate_key
 from .models import AccreditationChange, Certification
 from .services import Certificate, normalise_certificate_number, stale_message
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
@@ -259,8 +260,8 @@ class AccreditationChangeForm(forms.ModelForm):
 class CertificateCheckForm(forms.Form):
     number = forms.CharField(
         label="Certificate number",
-        help_text="As shown on the certificate, for example RRN-00123. Capitals and spaces "
-        "do not matter.",
+        help_text=f"As shown on the certificate, for example {EXAMPLE_CERTIFICATE_NUMBER}. "
+        "Capitals, spaces, hyphens, slashes and dots do not matter.",
         # Room for spaces the reader may type; the normalised number is checked below.
         max_length=200,
         error_messages={
@@ -274,8 +275,10 @@ class CertificateCheckForm(forms.Form):
 
     def clean_number(self):
         number = "".join(self.cleaned_data["number"].split())
-        if not number:
-            raise forms.ValidationError("Enter a certificate number")
+        if not certificate_key(number):
+            raise forms.ValidationError(
+                f"Enter a certificate number, like {EXAMPLE_CERTIFICATE_NUMBER}"
+            )
         if len(number) > MAX_CERTIFICATE_NUMBER_LENGTH:
             raise forms.ValidationError(
                 f"Certificate numbers are {MAX_CERTIFICATE_NUMBER_LENGTH} characters or fewer"

@@ -8,22 +8,20 @@ by the Python verdict itself at each of those dates and stored as `HeadlinePerio
 SQL side can never disagree with the pages (tests/providers/test_headline_sql.py checks every
 case of verdicts.md), and it answers for any date, with no nightly job to forget.
 
-Periods are rebuilt whenever an event, an accreditation change or a certification is saved
-(signals connected in `certification.apps`), and by the bulk writers (imports, load data)
-through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
+Periods are rebuilt whenever an event, an accreditation change, a certification or a body is
+saved (signals connected in `certification.apps`), and by the bulk writers (imports, load
+data) through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
 """
 
 import datetime as dt
 
 from django.db import transaction
 
-from .verdicts import Headline, provider_headline
+from .verdicts import MAX_PARENT_DEPTH, Headline, provider_headline
 
 START = dt.date.min  # a period that began before any record
 END = dt.date.max  # a period with no end yet
 BATCH = 500
-# Affiliate chains are one level deep in practice; the limit only stops a cycle recursing.
-MAX_PARENT_DEPTH = 10
 
 
 def _dates_that_matter(certification, depth=0):
@@ -42,11 +40,27 @@ def _dates_that_matter(certification, depth=0):
     return dates
 
 
+# What a period keeps of a headline, in this order: what the register filters, sorts and
+# exports by. A period ends wherever one of these changes.
+SHOWN_FIELDS = (
+    "headline",
+    "label",
+    "certification_id",
+    "certificate_number",
+    "certified_on",
+    "valid_until",
+    "certificate_ends_on",
+    "status_since",
+    "status_reason",
+    "body_accredited",
+)
+
+
 def _shown(headline):
-    """What a period keeps of a headline: what the register filters, sorts and exports by."""
+    """The SHOWN_FIELDS values of a headline."""
     verdict = headline.verdict
     if verdict is None:
-        return (int(headline.kind), "", None, None, None, None)
+        return (int(headline.kind), "", None, None, None, None, None, None, "", False)
     return (
         int(headline.kind),
         headline.label,
@@ -54,13 +68,19 @@ def _shown(headline):
         verdict.certificate_number,
         verdict.certified_on,
         verdict.valid_until,
+        verdict.ends_on,
+        headline.since,
+        headline.reason,
+        # The one answer to "does this body's accreditation count on D?"
+        # (CertificationBody.accreditation_counts_on), for the `ukas_valid` filter.
+        verdict.body_accredited,
     )
 
 
 def headline_periods(provider):
-    """[(starts_on, ends_on, (headline, label, certification id, certificate number,
-    certified on, valid until))] for the stretches where the provider is on the register.
-    Needs `with_verdict_data()` on the provider's certifications."""
+    """[(starts_on, ends_on, shown)] for the stretches where the provider is on the register,
+    `shown` being the SHOWN_FIELDS values. Needs `with_verdict_data()` on the provider's
+    certifications."""
     dates = {START}
     for certification in provider.certifications.all():
         dates |= _dates_that_matter(certification)
@@ -93,22 +113,10 @@ def rebuild_for_providers(provider_ids):
                 provider=provider,
                 starts_on=start,
                 ends_on=end,
-                headline=headline,
-                label=label,
-                certification_id=certification_id,
-                certificate_number=number,
-                certified_on=certified_on,
-                valid_until=valid_until,
+                **dict(zip(SHOWN_FIELDS, shown, strict=True)),
             )
             for provider in providers
-            for start, end, (
-                headline,
-                label,
-                certification_id,
-                number,
-                certified_on,
-                valid_until,
-            ) in headline_periods(provider)
+            for start, end, shown in headline_periods(provider)
         ]
         HeadlinePeriod.objects.filter(provider_id__in=batch).delete()
         HeadlinePeriod.objects.bulk_create(rows, batch_size=BATCH)
@@ -175,3 +183,10 @@ def on_event_saved(sender, instance, created, raw=False, **kwargs):
 def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         rebuild_for_body(instance.body_id)
+
+
+def on_body_saved(sender, instance, created, raw=False, **kwargs):
+    # Its accreditation standard may have changed (CertificationBody.accreditation_counts_on);
+    # a new body certifies nothing yet.
+    if not created and not raw:
+        rebuild_for_body(instance.pk)

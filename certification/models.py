@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from providers.models import Curriculum, TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
+from .certificate_numbers import CertificateKeyField
 from .querysets import AppendOnlyQuerySet, CertificationBodyQuerySet, CertificationQuerySet
 from .statuses import (
     CURRENT_STATUSES,
@@ -80,12 +81,35 @@ class CertificationBody(models.Model):
         change = self.accreditation_on(on)
         return change.status if change else None
 
-    def is_accredited_on(self, on):
-        """UKAS accreditation current on `on`: accredited, and to ISO/IEC 17065."""
+    @property
+    def accredited_to_scheme_standard(self):
+        """Whether the body's accreditation is to ISO/IEC 17065, the standard the scheme needs
+        (an accreditation to, say, ISO/IEC 17021-1 does not make certification
+        UKAS-accredited for this scheme)."""
+        return SCHEME_STANDARD_NUMBER in (self.accreditation_standard or "")
+
+    def accreditation_counts_on(self, on):
+        """Does this body's UKAS accreditation count on `on`? Accredited on that date AND to
+        ISO/IEC 17065 (verdicts.md, condition 3). The one answer: the certification verdict,
+        the headline periods (so the register's `ukas_valid` filter), the body pages and the
+        provider page all ask it."""
         return (
             self.accreditation_status_on(on) == AccreditationStatus.ACCREDITED
-            and "17065" in self.accreditation_standard
+            and self.accredited_to_scheme_standard
         )
+
+    def accreditation_label_on(self, on):
+        """The body's accreditation on `on` in words, as every page shows it."""
+        status = self.accreditation_status_on(on)
+        if status is None:
+            return "UKAS accreditation not recorded"
+        if status == AccreditationStatus.ACCREDITED and not self.accredited_to_scheme_standard:
+            return f"UKAS accredited to {self.accreditation_standard}, not to ISO/IEC 17065"
+        return AccreditationStatus(status).label
+
+
+# The standard a body's UKAS accreditation must be to (ISO/IEC 17065:2012, any edition).
+SCHEME_STANDARD_NUMBER = "17065"
 
 
 class AccreditationChange(models.Model):
@@ -160,6 +184,9 @@ class Certification(models.Model):
     certificate_number = models.CharField(
         max_length=40, unique=True, null=True, blank=True, editable=False
     )
+    # The number without case or separators, kept by the field itself on every save (and
+    # bulk_create): the certificate check and the register search look it up by index.
+    certificate_key = CertificateKeyField(source="certificate_number")
     standards_edition = models.ForeignKey(
         StandardsEdition, on_delete=models.PROTECT, related_name="certifications"
     )
@@ -296,6 +323,31 @@ class Certification(models.Model):
             saved = Certification.objects.filter(pk=self.pk).values(*FIXED_FIELDS).first() or {}
         return [name for name, value in saved.items() if getattr(self, name) != value]
 
+    def clean(self):
+        super().clean()
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A certification cannot be its own parent"})
+            parent = Certification.objects.filter(pk=self.parent_id).values("role").first()
+            if parent and parent["role"] != self.Role.CERTIFIED_SERVICE:
+                raise ValidationError(
+                    {
+                        "parent": "Choose a certified training service as the parent: "
+                        "an affiliate cannot be the parent of another affiliate"
+                    }
+                )
+        if (
+            self.pk is not None
+            and self.role == self.Role.AFFILIATE
+            and Certification.objects.filter(parent_id=self.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "role": "This certification has affiliates, so it must stay a certified "
+                    "training service"
+                }
+            )
+
     def event_on(self, on):
         """The last event in force on `on` (uses prefetched events), or None."""
         in_force = None
@@ -329,6 +381,7 @@ class CertificationEvent(models.Model):
     effective_date = models.DateField()
     reason = models.TextField()
     certificate_number = models.CharField(max_length=40, null=True, blank=True)
+    certificate_key = CertificateKeyField(source="certificate_number")
     certified_on = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -497,6 +550,14 @@ class HeadlinePeriod(models.Model):
     certificate_number = models.CharField(max_length=40, null=True, blank=True)
     certified_on = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    certificate_ends_on = models.DateField(
+        null=True, blank=True, help_text="Its valid-until, or its parent's if sooner (affiliates)."
+    )
+    status_since = models.DateField(null=True, blank=True, help_text="The headline's date.")
+    status_reason = models.TextField(blank=True, help_text="Why the headline is what it is.")
+    body_accredited = models.BooleanField(
+        default=False, help_text="Whether the certificate's body's UKAS accreditation counts."
+    )
 
     class Meta:
         ordering = ["provider", "starts_on"]

@@ -48,6 +48,12 @@ class CertificationQuerySet(models.QuerySet):
         """Certifications still in play for their provider and body (not expired/withdrawn)."""
         return self.filter(status__in=CURRENT_STATUSES)
 
+    def on_register(self):
+        """Not archived: an archived certification has left the register, and no page,
+        filter, export or check shows or counts it (README § Verdict rules the register
+        applies)."""
+        return self.filter(is_archived=False)
+
     def for_body(self, body):
         return self.filter(body=body)
 

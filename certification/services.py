@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .certificate_numbers import normalise_certificate_number
 from .models import (
     FIXED_FIELDS,
     AccreditationChange,
@@ -20,17 +21,11 @@ from .models import (
     CertificationEvent,
 )
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status, is_allowed_move
+from .verdicts import EXPIRED_BY_DATE_REASON
 
 
 class StaleCertificationError(ValidationError):
     """The certification changed since the caller read it (optimistic locking)."""
-
-
-def normalise_certificate_number(number):
-    """Certificate numbers compare without case or spaces: ' rrn-0001 ' is 'RRN-0001'."""
-    if number is None:
-        return None
-    return "".join(str(number).split()).upper() or None
 
 
 @dataclass(frozen=True)
@@ -236,9 +231,13 @@ def record_accreditation_change(body, status, *, effective_date, note="", record
 
 
 def expire_due_certifications(*, today=None, certifications=None):
-    """Move every certification past its end date to expired. Safe to repeat: returns the
+    """Record expired for every certification past its end date. Safe to repeat: returns the
     certifications moved this time (none the second time). `certifications` narrows it to a
-    queryset (for example the rows selected in the admin)."""
+    queryset (for example the rows selected in the admin).
+
+    It only records what the verdict already says: a certified or suspended certification
+    past its end reads as expired from the day after (certification.verdicts), with the same
+    date and reason whether or not this has run."""
     today = today or timezone.localdate()
     if certifications is None:
         certifications = Certification.objects.all()
@@ -258,7 +257,7 @@ def expire_due_certifications(*, today=None, certifications=None):
                         .values_list("effective_date", flat=True)
                         .first(),
                     ),
-                    reason="Reached its end date without renewal.",
+                    reason=EXPIRED_BY_DATE_REASON,
                     today=today,
                 )
             )

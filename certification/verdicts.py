@@ -60,23 +60,41 @@ _HEADLINE_BY_STATUS = {
 }
 
 
+# The reason an expiry by date reads with (the expiry job records the same words, so the
+# answer is the same before and after it runs).
+EXPIRED_BY_DATE_REASON = "Reached its end date without renewal."
+
+# Affiliate chains are one level deep (an affiliate's parent is never an affiliate); the
+# limit only stops bad data recursing.
+MAX_PARENT_DEPTH = 10
+ONE_DAY = timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class CertificationVerdict:
     """What one certification was on one date."""
 
     certification: object
     on: date
-    status: str | None  # None: the certification did not exist yet on `on`
+    status: str | None  # None: not on the register on `on` (not yet, or archived)
     since: date | None
+    reason: str = ""  # why it has this status: as the body recorded it, or by date
     certificate_number: str | None = None
     certified_on: date | None = None
     valid_until: date | None = None
-    body_accreditation: str | None = None
-    parent_valid: bool | None = None  # None for a certification that is not an affiliate
+    body_accreditation: str | None = None  # the body's accreditation status on `on`
+    body_accredited: bool = False  # CertificationBody.accreditation_counts_on(on)
+    body_accreditation_since: date | None = None
+    parent_verdict: "CertificationVerdict | None" = None  # for an affiliate
 
     @property
     def existed(self):
         return self.status is not None
+
+    @property
+    def parent_valid(self):
+        """None for a certification that is not an affiliate."""
+        return None if self.parent_verdict is None else self.parent_verdict.is_valid
 
     @property
     def in_dates(self):
@@ -85,10 +103,6 @@ class CertificationVerdict:
             and self.valid_until is not None
             and self.certified_on <= self.on <= self.valid_until
         )
-
-    @property
-    def body_accredited(self):
-        return self.body_accreditation == AccreditationStatus.ACCREDITED
 
     @property
     def is_valid(self):
@@ -108,8 +122,25 @@ class CertificationVerdict:
         return _HEADLINE_BY_STATUS[self.status]
 
     @property
+    def ends_on(self):
+        """When it stops counting: its valid-until, or its parent's end if sooner."""
+        parent = self.parent_verdict
+        ends = parent.ends_on if parent is not None and parent.is_valid else None
+        if ends is not None and (self.valid_until is None or ends < self.valid_until):
+            return ends
+        return self.valid_until
+
+    @property
+    def ends_with(self):
+        """The parent certification whose end comes first, or None when its own does."""
+        parent = self.parent_verdict
+        if parent is not None and self.ends_on != self.valid_until:
+            return parent.ends_with or parent.certification
+        return None
+
+    @property
     def days_left(self):
-        return (self.valid_until - self.on).days if self.valid_until else None
+        return (self.ends_on - self.on).days if self.ends_on else None
 
     @property
     def ends_soon(self):
@@ -117,42 +148,109 @@ class CertificationVerdict:
 
     @property
     def not_valid_because(self):
-        """Why a certified, in-date certification is still not valid (headline 2)."""
-        if self.status != Status.CERTIFIED or not self.in_dates:
+        """Why a certified certification is still not valid (headline 2)."""
+        if self.status != Status.CERTIFIED or self.is_valid:
             return None
+        if not self.in_dates:  # only through bad data: a certified move records its dates
+            if self.certified_on is None or self.valid_until is None:
+                return "its certificate dates are not recorded"
+            return f"its certificate starts on {long_date(self.certified_on)}"
         if not self.body_accredited:
             if self.body_accreditation == AccreditationStatus.SUSPENDED:
                 return "the certification body's UKAS accreditation is suspended"
             if self.body_accreditation == AccreditationStatus.WITHDRAWN:
                 return "the certification body's UKAS accreditation is withdrawn"
+            if self.body_accreditation == AccreditationStatus.ACCREDITED:
+                return "the certification body's UKAS accreditation is not to ISO/IEC 17065"
             return "the certification body's UKAS accreditation is not recorded"
         if self.parent_valid is False:
             return "the parent certification it is affiliated to is not valid"
         return None
 
+    @property
+    def headline_since(self):
+        """Since when its headline has held: the status's date, or for headline 2 the later
+        of that and the date the failing condition began."""
+        if self.headline != Headline.CERTIFIED_NOT_VALID or not self.in_dates:
+            return self.since
+        if not self.body_accredited:
+            began = self.body_accreditation_since
+        else:
+            began = self.parent_verdict.headline_since if self.parent_verdict else None
+        return max(self.since, began) if began else self.since
 
-def certification_verdict(certification, on: date) -> CertificationVerdict:
-    """The verdict of one certification on `on` (verdicts.md, "A certification on date D")."""
-    event = certification.event_on(on)
-    if event is None:
+
+def _expired_by_date(event, on):
+    """A certified or suspended event past its certificate's end reads as expired."""
+    return (
+        event.to_status in (Status.CERTIFIED, Status.SUSPENDED)
+        and event.valid_until is not None
+        and event.valid_until < on
+    )
+
+
+def _expiry(in_force, on):
+    """(since, reason) of the expiry in force on `on`: the first day of the unbroken run of
+    days on which the certification has read as expired, whether by date (the day after its
+    end) or by a recorded move to expired. So the expiry job, which records the move later,
+    changes neither the date nor the reason."""
+    since = reason = None
+    next_starts = [e.effective_date for e in in_force[1:]] + [on + ONE_DAY]
+    for event, next_start in reversed(list(zip(in_force, next_starts, strict=True))):
+        last_day = next_start - ONE_DAY
+        if event.effective_date > last_day:
+            continue  # superseded on its own day: never in force
+        if event.to_status == Status.EXPIRED:
+            first_day, why = event.effective_date, event.reason
+        elif _expired_by_date(event, last_day):
+            first_day = max(event.effective_date, event.valid_until + ONE_DAY)
+            why = EXPIRED_BY_DATE_REASON
+        else:
+            break
+        since, reason = first_day, why
+        if first_day > event.effective_date:
+            break  # the run began within this event's stretch
+    return since, reason
+
+
+def certification_verdict(certification, on: date, depth=0) -> CertificationVerdict:
+    """The verdict of one certification on `on` (verdicts.md, "A certification on date D").
+
+    An archived certification has left the register: it reads as not on the register on
+    every date (README § Verdict rules the register applies)."""
+    if certification.is_archived:
         return CertificationVerdict(certification, on, status=None, since=None)
-    status, since = event.to_status, event.effective_date
-    if status == Status.CERTIFIED and event.valid_until and event.valid_until < on:
-        # Past its end date without renewal: expired, even before the expiry job has run.
-        status, since = Status.EXPIRED, event.valid_until + timedelta(days=1)
-    parent_valid = None
+    in_force = [e for e in certification.ordered_events() if e.effective_date <= on]
+    if not in_force:
+        return CertificationVerdict(certification, on, status=None, since=None)
+    event = in_force[-1]
+    status, since, reason = event.to_status, event.effective_date, event.reason
+    if status == Status.EXPIRED or _expired_by_date(event, on):
+        # Past its end date without renewal: expired whatever its recorded status, even
+        # before the expiry job has run.
+        status = Status.EXPIRED
+        since, reason = _expiry(in_force, on)
+    parent_verdict = None
     if certification.parent_id is not None:
-        parent_valid = certification.parent.verdict(on).is_valid
+        if depth < MAX_PARENT_DEPTH:
+            parent_verdict = certification_verdict(certification.parent, on, depth + 1)
+        else:
+            parent_verdict = CertificationVerdict(certification.parent, on, None, None)
+    body = certification.body
+    accreditation = body.accreditation_on(on)
     return CertificationVerdict(
         certification,
         on,
         status=status,
         since=since,
+        reason=reason,
         certificate_number=event.certificate_number,
         certified_on=event.certified_on,
         valid_until=event.valid_until,
-        body_accreditation=certification.body.accreditation_status_on(on),
-        parent_valid=parent_valid,
+        body_accreditation=accreditation.status if accreditation else None,
+        body_accredited=body.accreditation_counts_on(on),
+        body_accreditation_since=accreditation.effective_date if accreditation else None,
+        parent_verdict=parent_verdict,
     )
 
 
@@ -167,8 +265,16 @@ class ProviderHeadline:
 
     @property
     def label(self):
+        """The headline in words with its date, exactly as every page and the export show
+        it: "Suspended since 23 August 2026", "Certified, but the certification body's UKAS
+        accreditation is suspended"."""
+        since = self.since
         if self.kind == Headline.CERTIFIED_NOT_VALID:
             return f"Certified, but {self.verdict.not_valid_because}"
+        if self.kind in (Headline.SUSPENDED, Headline.WORKING_TOWARDS) and since:
+            return f"{HEADLINE_LABELS[self.kind]} since {long_date(since)}"
+        if self.kind in (Headline.EXPIRED, Headline.WITHDRAWN) and since:
+            return f"{HEADLINE_LABELS[self.kind]} on {long_date(since)}"
         return HEADLINE_LABELS[self.kind]
 
     @property
@@ -189,7 +295,29 @@ class ProviderHeadline:
 
     @property
     def since(self):
-        return self.verdict.since if self.verdict else None
+        """The date of the headline: since when it has held."""
+        return self.verdict.headline_since if self.verdict else None
+
+    @property
+    def recorded_reason(self):
+        """The reason for a suspension, withdrawal, expiry or application, as the body
+        recorded it (or "Reached its end date without renewal." for an expiry by date)."""
+        if self.kind in (
+            Headline.SUSPENDED,
+            Headline.WORKING_TOWARDS,
+            Headline.EXPIRED,
+            Headline.WITHDRAWN,
+        ):
+            return self.verdict.reason
+        return ""
+
+    @property
+    def reason(self):
+        """Why the headline is what it is, in a sentence ("" for a valid certification)."""
+        if self.kind == Headline.CERTIFIED_NOT_VALID:
+            reason = self.verdict.not_valid_because
+            return reason[0].upper() + reason[1:] + "."
+        return self.recorded_reason
 
     @property
     def sentence(self):
@@ -203,8 +331,8 @@ class ProviderHeadline:
             return f"Certified by {body.name}{ukas} until {long_date(v.valid_until)}."
         if self.kind == Headline.CERTIFIED_NOT_VALID:
             return (
-                f"Certified by {body.name}{ukas} until {long_date(v.valid_until)}, "
-                f"but the certification is not valid: {v.not_valid_because}."
+                f"Certified by {body.name}{ukas}, but the certification is not valid: "
+                f"{v.not_valid_because}."
             )
         if self.kind == Headline.SUSPENDED:
             return f"Certification by {body.name} suspended since {long_date(v.since)}."
@@ -224,7 +352,24 @@ def _preference(verdict: CertificationVerdict):
         verdict.headline,
         -(verdict.valid_until.toordinal() if verdict.valid_until else 0),
         -(verdict.since.toordinal() if verdict.since else 0),
+        verdict.certification.pk,
     )
+
+
+def ending_warning(verdict: CertificationVerdict):
+    """ "Certificate ends in 21 days" within ENDING_SOON_DAYS of its end (for an affiliate
+    whose parent's certificate ends first, that end: "…, with <parent>'s certificate")."""
+    days = verdict.days_left
+    if not verdict.is_valid or days is None or days > ENDING_SOON_DAYS:
+        return None
+    text = (
+        "Certificate ends today"
+        if days == 0
+        else f"Certificate ends in {days} day" + ("" if days == 1 else "s")
+    )
+    if verdict.ends_with is not None:
+        text += f", with {verdict.ends_with.provider.name}'s certificate"
+    return text
 
 
 def provider_headline(provider, on: date) -> ProviderHeadline:
@@ -236,13 +381,9 @@ def provider_headline(provider, on: date) -> ProviderHeadline:
     best = min(verdicts, key=_preference)
     warnings = []
     if best.is_valid:
-        if best.days_left is not None and best.days_left <= ENDING_SOON_DAYS:
-            days = best.days_left
-            warnings.append(
-                "Certificate ends today"
-                if days == 0
-                else f"Certificate ends in {days} day" + ("" if days == 1 else "s")
-            )
+        ending = ending_warning(best)
+        if ending:
+            warnings.append(ending)
         if best.certification.parent_id is not None:
             warnings.append(f"Affiliate of {best.certification.parent.provider.name}")
     return ProviderHeadline(best.headline, on, best, warnings)

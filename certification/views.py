@@ -5,7 +5,7 @@ Verdicts come only from `Certification.verdict` (certification.verdicts).
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -17,9 +17,9 @@ from django.views.generic import ListView
 from pages.content_cache import Content, kept_page, page_title
 
 from .certificate_check import check_certificate
+from .certificate_numbers import EXAMPLE_CERTIFICATE_NUMBER
 from .forms import CertificateCheckForm
 from .models import AccreditationChange, Certification, CertificationBody
-from .statuses import AccreditationStatus
 from .verdicts import ProviderHeadline
 
 CERTIFICATIONS_PER_PAGE = 25
@@ -38,9 +38,19 @@ def certificate_check(request):
             result = check_certificate(form.cleaned_data["number"], timezone.localdate())
         permalink = None
         if result is not None:
-            permalink = request.build_absolute_uri(request.path) + "?" + _query(result.number)
-        answer = (f"{result.number}: {result.label}",) if result else ()
-        context = {"form": form, "result": result, "permalink": permalink}
+            permalink = request.build_absolute_uri(request.path) + "?" + _query(result.shown_number)
+        answer = (f"{result.shown_number}: {result.label}",) if result else ()
+        context = {
+            "form": form,
+            "result": result,
+            "permalink": permalink,
+            "example_number": EXAMPLE_CERTIFICATE_NUMBER,
+            "body_accreditation_label": (
+                result.certification.body.accreditation_label_on(result.on)
+                if result and result.found
+                else None
+            ),
+        }
         return Content(
             title=page_title(*answer, "Check a certificate", error=bool(form.errors)),
             html=render_to_string("certification/certificate_check.html", context, request),
@@ -62,7 +72,11 @@ class CertificationBodyListView(ListView):
 
     def get_queryset(self):
         return (
-            CertificationBody.objects.annotate(certification_count=Count("certifications"))
+            CertificationBody.objects.annotate(
+                certification_count=Count(
+                    "certifications", filter=Q(certifications__is_archived=False)
+                )
+            )
             .prefetch_related(
                 Prefetch("accreditation_changes", queryset=AccreditationChange.objects.order_by())
             )
@@ -78,14 +92,13 @@ class CertificationBodyListView(ListView):
 
 def _accreditation_today(body, today):
     status = body.accreditation_status_on(today)
+    counts = body.accreditation_counts_on(today)  # the one answer (verdicts.md, condition 3)
     return {
         "body": body,
         "status": status,
-        "status_label": (
-            AccreditationStatus(status).label if status else "UKAS accreditation not recorded"
-        ),
-        "colour": "green" if body.is_accredited_on(today) else ("grey" if not status else "red"),
-        "accredited": body.is_accredited_on(today),
+        "status_label": body.accreditation_label_on(today),
+        "colour": "green" if counts else ("grey" if not status else "red"),
+        "accredited": counts,
     }
 
 
@@ -100,7 +113,10 @@ def certification_body_detail(request, slug):
     )
     today = timezone.localdate()
     certifications = (
-        Certification.objects.with_verdict_data().filter(body=body).order_by("provider__name", "pk")
+        Certification.objects.on_register()
+        .with_verdict_data()
+        .filter(body=body)
+        .order_by("provider__name", "pk")
     )
     page = Paginator(certifications, CERTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     # Each certification's own verdict, shown with the same words and colours as a headline.

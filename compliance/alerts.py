@@ -75,6 +75,8 @@ def _news_about_provider(arrangement, today) -> Iterator[tuple[str, str, str, st
 
     bodies = {}
     for certification in provider.certifications.all():
+        if certification.is_archived:
+            continue  # it has left the register
         for event in certification.ordered_events():
             if not is_news(event.effective_date, event.recorded_at):
                 continue
@@ -115,13 +117,16 @@ def _news_about_provider(arrangement, today) -> Iterator[tuple[str, str, str, st
         for days, kind, prefix in ENDS_SOON_STEPS:
             if verdict.days_left <= days:
                 certification = verdict.certification
+                # For an affiliate whose parent's certificate ends first, that end.
+                ends_on, with_parent = verdict.ends_on, verdict.ends_with
+                parent = f", with {with_parent.provider.name}'s certificate" if with_parent else ""
                 yield (
                     kind,
-                    f"{prefix}:{certification.pk}:{verdict.valid_until.isoformat()}",
-                    f"{provider.name}: certificate ends on {long_date(verdict.valid_until)}",
+                    f"{prefix}:{certification.pk}:{ends_on.isoformat()}",
+                    f"{provider.name}: certificate ends on {long_date(ends_on)}",
                     f"The certificate of {provider.name} "
                     f"({verdict.certificate_number}, {certification.body.name}) ends on "
-                    f"{long_date(verdict.valid_until)}, in {verdict.days_left} days. "
+                    f"{long_date(ends_on)}{parent}, in {verdict.days_left} days. "
                     "Check that it is renewed, or plan another certified provider.",
                     certification,
                 )

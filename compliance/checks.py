@@ -7,15 +7,16 @@ happens to the certification: it is the evidence of what was checked.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ComplianceCheck, TrainingArrangement
+from certification.calendar import months_after
 
-REVIEW_AFTER = timedelta(days=365)
+from .models import ComplianceCheck, TrainingArrangement
+from .verdicts import CHECK_VALID_MONTHS
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def register_snapshot(arrangement, on: date) -> Snapshot:
 
 
 def default_review_due(checked_on: date) -> date:
-    return checked_on + REVIEW_AFTER
+    """The day the check stops being in date: 12 calendar months after it."""
+    return months_after(checked_on, CHECK_VALID_MONTHS)
 
 
 @transaction.atomic

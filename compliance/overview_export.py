@@ -25,8 +25,7 @@ def overview_row(row):
     service = row.service_provider
     last_check = row.last_check
     providers = [
-        f"{a.arrangement.training_provider.name} ({a.headline.short_label})"
-        for a in row.arrangements
+        f"{a.arrangement.training_provider.name} ({a.headline.label})" for a in row.arrangements
     ]
     values = [
         service.name,

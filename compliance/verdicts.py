@@ -5,12 +5,15 @@ populations and settings, the content it bought, and its compliance checks.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import IntEnum
 
+from certification.calendar import within_months
 from certification.verdicts import Headline, ProviderHeadline, long_date
 
-CHECK_VALID_FOR = timedelta(days=365)
+# A compliance check is in date for this many calendar months (verdicts.md: a check made on
+# 1 March 2023 is within 12 months on 1 March 2024).
+CHECK_VALID_MONTHS = 12
 
 
 class ComplianceState(IntEnum):
@@ -78,9 +81,12 @@ def _headline_reasons(headline: ProviderHeadline):
     not_ok, action = ComplianceState.NOT_COMPLIANT, ComplianceState.ACTION_NEEDED
     kind, since = headline.kind, headline.since
     if kind == Headline.CERTIFIED_NOT_VALID:
-        if not headline.verdict.body_accredited:
+        verdict = headline.verdict
+        if not verdict.body_accredited:  # CertificationBody.accreditation_counts_on
             return [Reason(not_ok, "certification body not UKAS-accredited", "body_not_accredited")]
-        return [Reason(not_ok, "parent certification not valid", "parent_not_valid")]
+        if verdict.parent_valid is False:
+            return [Reason(not_ok, "parent certification not valid", "parent_not_valid")]
+        return [Reason(not_ok, f"certification not valid: {verdict.not_valid_because}", "")]
     if kind == Headline.SUSPENDED:
         return [Reason(not_ok, f"certification suspended on {long_date(since)}", "suspended")]
     if kind == Headline.WORKING_TOWARDS:
@@ -116,9 +122,10 @@ def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdic
         action = ComplianceState.ACTION_NEEDED
         verdict = headline.verdict
         if verdict.ends_soon:
-            reasons.append(
-                Reason(action, f"certificate ends on {long_date(verdict.valid_until)}", "ends_soon")
-            )
+            text = f"certificate ends on {long_date(verdict.ends_on)}"
+            if verdict.ends_with is not None:  # an affiliate's parent's certificate ends first
+                text += f", with {verdict.ends_with.provider.name}'s certificate"
+            reasons.append(Reason(action, text, "ends_soon"))
         certification = verdict.certification
         service = arrangement.service_provider
         for term in _missing_scope(service.populations.all(), certification.populations.all()):
@@ -129,7 +136,7 @@ def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdic
             arrangement.specialist_content.all(), certification.specialist_content.all()
         ):
             reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
-        if last_check is None or last_check.checked_on < on - CHECK_VALID_FOR:
+        if last_check is None or not within_months(last_check.checked_on, on, CHECK_VALID_MONTHS):
             reasons.append(Reason(action, "compliance check overdue", "check_overdue"))
         elif last_check.outcome != "compliant":
             reasons.append(
@@ -152,6 +159,8 @@ class ServiceVerdict:
 
     @property
     def reasons(self):
+        """Every arrangement's reasons, each naming its training provider ("Bright Skills
+        Ltd: certification suspended on 1 December 2026"): a service can rely on several."""
         if not self.arrangements:
             return [
                 Reason(
@@ -160,7 +169,11 @@ class ServiceVerdict:
                     "no_arrangement",
                 )
             ]
-        return [r for a in self.arrangements for r in a.reasons]
+        return [
+            Reason(r.state, f"{a.arrangement.training_provider.name}: {r.text}", r.code)
+            for a in self.arrangements
+            for r in a.reasons
+        ]
 
     @property
     def state(self):

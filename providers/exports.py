@@ -27,7 +27,19 @@ COLUMN_MEANINGS = {
         "The status today: certified, certified_not_valid, suspended, working_towards, "
         "expired, withdrawn or not_on_register"
     ),
-    "status_label": "The status in words, as the register page shows it",
+    "status_label": (
+        "The status in words with its date, exactly as the register page shows it, "
+        "for example: Suspended since 23 August 2026"
+    ),
+    "status_since": (
+        "The date of the status: since when it has held (for expired and withdrawn, "
+        "the day it took effect)"
+    ),
+    "status_reason": (
+        "Why: the reason the certification body recorded for a suspension, withdrawal, "
+        "expiry or application, or why a certified certificate does not count; "
+        "empty when certified"
+    ),
     "certificate_number": "The number of the certificate the status is about",
     "body": "The certification body that issued it",
     "ukas_number": "The certification body's UKAS accreditation number",
@@ -54,6 +66,8 @@ def _iso(value):
 # (column, field of the headline period) read straight from the database for each row.
 _PERIOD_FIELDS = {
     "status_label": "_period_on__label",
+    "status_since": "_period_on__status_since",
+    "status_reason": "_period_on__status_reason",
     "certification": "_period_on__certification_id",
     "certificate_number": "_period_on__certificate_number",
     "body": "_period_on__certification__body__name",
@@ -133,6 +147,8 @@ def register_rows(providers, on, site_url):
             kind = Headline(row.pop("rank"))
             row["status"] = HEADLINE_SLUGS[kind]
             row["status_label"] = row["status_label"] or not_on_register
+            row["status_since"] = _iso(row["status_since"])
+            row["status_reason"] = row["status_reason"] or None
             row["certified_on"] = _iso(row["certified_on"])
             row["valid_until"] = _iso(row["valid_until"])
             for column in LIST_COLUMNS:

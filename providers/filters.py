@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from certification.services import normalise_certificate_number
+from certification.certificate_numbers import certificate_key
 from certification.verdicts import HEADLINE_LABELS
 from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
@@ -156,6 +156,7 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     )
     ukas_valid = django_filters.BooleanFilter(
         label="Only certification bodies with UKAS accreditation in force today",
+        help_text="Accredited to ISO/IEC 17065, for the certificate each provider is shown with",
         method="filter_ukas_valid",
         widget=forms.CheckboxInput,
     )
@@ -214,17 +215,22 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return queryset
-        number = normalise_certificate_number(text)
+        key = certificate_key(text)
         # One indexed branch per field, UNIONed: an OR across fields (and the certificate
         # table) would make PostgreSQL scan every provider instead of using the indexes.
         providers = TrainingProvider.objects.order_by().values("pk")
-        matching = providers.filter(name__icontains=text).union(
+        branches = [
             providers.filter(town__istartswith=text),
             providers.filter(postcode__istartswith=text),
-            Certification.objects.order_by()
-            .filter(certificate_number__startswith=number)
-            .values("provider_id"),
-        )
+        ]
+        if key:  # case and separators do not matter: "rrn 2024" finds RRN-2024-0061
+            branches.append(
+                Certification.objects.on_register()
+                .order_by()
+                .filter(certificate_key__startswith=key)
+                .values("provider_id")
+            )
+        matching = providers.filter(name__icontains=text).union(*branches)
         return queryset.filter(pk__in=matching)
 
     def filter_status(self, queryset, name, values):
@@ -241,7 +247,9 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
             trainingprovider=OuterRef("pk"), region__slug__in=values
         )
         certified_for = Certification.regions.through.objects.filter(
-            certification__provider=OuterRef("pk"), region__slug__in=values
+            certification__provider=OuterRef("pk"),
+            certification__is_archived=False,
+            region__slug__in=values,
         )
         return queryset.filter(Q(region__slug__in=values) | Exists(served) | Exists(certified_for))
 
@@ -253,6 +261,7 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
 
         certified = getattr(Certification, field).through.objects.filter(
             certification__provider=OuterRef("pk"),
+            certification__is_archived=False,
             **{f"{field_name(Certification, field)}__slug__in": values},
         )
         taught = getattr(Curriculum, field).through.objects.filter(
@@ -274,16 +283,21 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         from certification.models import Certification
 
         return queryset.filter(
-            Exists(Certification.objects.filter(provider=OuterRef("pk"), body__slug__in=values))
+            Exists(
+                Certification.objects.on_register().filter(
+                    provider=OuterRef("pk"), body__slug__in=values
+                )
+            )
         )
 
     def filter_ukas_valid(self, queryset, name, value):
         return queryset.with_ukas_accredited_body(self.on) if value else queryset
 
     def filter_expiring(self, queryset, name, days):
+        # Ends: its own end, or an affiliate's parent's if sooner (the "ends in N days" warning).
         return queryset.filter(
             headline_rank=int(HEADLINE_BY_SLUG["certified"]),
-            headline_valid_until__lte=self.on + dt.timedelta(days=days),
+            headline_ends_on__lte=self.on + dt.timedelta(days=days),
         )
 
     def filter_nothing(self, queryset, name, value):
@@ -311,6 +325,7 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         cleaned = self.cleaned
         return bool(
             cleaned.get("status")
+            or cleaned.get("ukas_valid")
             or cleaned.get("expiring") is not None
             or self.sort_value in ("status", "valid_until")
         )

@@ -6,7 +6,7 @@ each certification's from `certification.verdict(on)`.
 
 from dataclasses import dataclass
 
-from certification.statuses import AccreditationStatus, Status
+from certification.statuses import Status
 from certification.verdicts import ProviderHeadline, _preference
 
 
@@ -38,14 +38,11 @@ def _as_tag(verdict, on):
     return ProviderHeadline(verdict.headline, on, verdict)
 
 
-def _accreditation_label(body, on):
-    status = body.accreditation_status_on(on)
-    return AccreditationStatus(status).label if status else "UKAS accreditation not recorded"
-
-
 def provider_profile(provider, on):
     headline = provider.headline(on)
-    verdicts = [c.verdict(on) for c in provider.certifications.all()]
+    # Archived certifications have left the register: not shown, not in the history.
+    on_register = [c for c in provider.certifications.all() if not c.is_archived]
+    verdicts = [c.verdict(on) for c in on_register]
     # The headline's certification first, then the rest in the order the headline ranks them;
     # certifications that did not exist yet on `on` last.
     verdicts.sort(
@@ -65,17 +62,15 @@ def provider_profile(provider, on):
                 certification=certification,
                 verdict=verdict,
                 tag=_as_tag(verdict, on),
-                body_accreditation_label=_accreditation_label(certification.body, on),
-                body_accredited=(
-                    certification.body.accreditation_status_on(on) == AccreditationStatus.ACCREDITED
-                ),
+                body_accreditation_label=certification.body.accreditation_label_on(on),
+                body_accredited=certification.body.accreditation_counts_on(on),
                 affiliates=affiliates,
             )
         )
     timeline = sorted(
         (
             TimelineEntry(event, certification)
-            for certification in provider.certifications.all()
+            for certification in on_register
             for event in certification.events.all()
         ),
         key=lambda e: (e.event.effective_date, e.event.recorded_at, e.event.pk),

@@ -7,21 +7,10 @@ tests/providers/test_headline_sql.py builds providers in every headline case and
 SQL and the Python agree.
 """
 
-from django.db.models import (
-    Exists,
-    F,
-    FilteredRelation,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-)
+from django.db.models import F, FilteredRelation, IntegerField, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 
 from accounts.querysets import MemberScopedQuerySet
-from certification.statuses import AccreditationStatus
 from certification.verdicts import Headline
 
 # Stable names for the headline kinds: the `status` filter values and the export's `status`.
@@ -37,23 +26,10 @@ HEADLINE_SLUGS = {
 HEADLINE_BY_SLUG = {slug: kind for kind, slug in HEADLINE_SLUGS.items()}
 
 
-def accredited_bodies_on(on):
-    """Certification bodies whose UKAS accreditation is in force on `on` (a subquery)."""
-    from certification.models import AccreditationChange, CertificationBody
-
-    latest = AccreditationChange.objects.filter(
-        body=OuterRef("pk"), effective_date__lte=on
-    ).order_by("-effective_date", "-pk")
-    return (
-        CertificationBody.objects.annotate(_status_on=Subquery(latest.values("status")[:1]))
-        .filter(_status_on=AccreditationStatus.ACCREDITED)
-        .values("pk")
-    )
-
-
 def with_headline(providers, on):
-    """Annotate providers with `headline_rank` (a Headline value) and `headline_valid_until`
-    (the end date of the certificate their headline is about) on `on`.
+    """Annotate providers with `headline_rank` (a Headline value), `headline_valid_until`
+    (the end date of the certificate their headline is about) and `headline_ends_on` (that
+    date, or an affiliate's parent's end if sooner: when it stops counting) on `on`.
 
     Periods of one provider never overlap, so the join adds at most one row per provider.
     Annotating twice is harmless (the filters and the export both ask for it)."""
@@ -70,25 +46,7 @@ def with_headline(providers, on):
             output_field=IntegerField(),
         ),
         headline_valid_until=F("_period_on__valid_until"),
-    )
-
-
-def with_ukas_accredited_body(providers, on):
-    """Only providers with a certification (existing on `on`) by a body accredited on `on`."""
-    from certification.models import Certification, CertificationEvent
-
-    return providers.filter(
-        Exists(
-            Certification.objects.filter(
-                provider=OuterRef("pk"), body__in=accredited_bodies_on(on)
-            ).filter(
-                Exists(
-                    CertificationEvent.objects.filter(
-                        certification=OuterRef("pk"), effective_date__lte=on
-                    )
-                )
-            )
-        )
+        headline_ends_on=F("_period_on__certificate_ends_on"),
     )
 
 
@@ -101,7 +59,10 @@ class TrainingProviderQuerySet(MemberScopedQuerySet):
         return with_headline(self, on)
 
     def with_ukas_accredited_body(self, on):
-        return with_ukas_accredited_body(self, on)
+        """Only providers whose headline on `on` is about a certificate by a body whose UKAS
+        accreditation counts then (`CertificationBody.accreditation_counts_on`, stored in
+        the headline periods by the one verdict)."""
+        return with_headline(self, on).filter(_period_on__body_accredited=True)
 
     def with_verdict_data(self):
         """What `provider.headline(on)` reads, in a fixed number of queries."""
@@ -120,7 +81,9 @@ class TrainingProviderQuerySet(MemberScopedQuerySet):
         from .models import Curriculum
 
         scope = ("populations", "settings", "regions", "curricula", "specialist_content")
-        affiliates = Certification.objects.with_verdict_data().filter(provider__is_archived=False)
+        affiliates = Certification.objects.with_verdict_data().filter(
+            provider__is_archived=False, is_archived=False
+        )
         certifications = (
             Certification.objects.with_verdict_data()
             .select_related("standards_edition")

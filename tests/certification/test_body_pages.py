@@ -107,7 +107,10 @@ def test_detail_lists_what_the_body_certified_with_each_verdict(client):
     assert "Aardvark Training" in html and "Badger Training" in html
     assert "Other Body's Provider" not in html
     assert '<strong class="govuk-tag govuk-tag--green">Certified</strong>' in html
-    assert '<strong class="govuk-tag govuk-tag--red">Suspended</strong>' in html
+    # The headline's words with its date (issue 14), as on the register.
+    assert (
+        '<strong class="govuk-tag govuk-tag--red">Suspended since 1 January 2025</strong>' in html
+    )
     assert 'href="/providers/' in html
 
 

@@ -145,3 +145,20 @@ def test_sources_are_pluggable_for_other_organisations():
     assert created[0].service_provider is None
     assert send_due_alerts(TODAY, sources=[commissioner_source]) == []
     assert Role.COMMISSIONER_STAFF  # roles exist for commissioner sources
+
+
+def test_an_affiliate_is_alerted_when_its_parent_s_certificate_ends_first():
+    from certification.models import Certification
+
+    parent = CertificationFactory(
+        provider__name="Bright Skills Ltd", valid_until=dt.date(2026, 6, 21)
+    )
+    affiliate = CertificationFactory(
+        role=Certification.Role.AFFILIATE, parent=parent, body=parent.body
+    )
+    arrangement = TrainingArrangementFactory(training_provider=affiliate.provider)
+    member = MembershipFactory(service_provider=arrangement.service_provider).user
+    (alert,) = send_due_alerts(TODAY)  # 20 days before the parent's end, years before its own
+    assert alert.recipient == member
+    assert alert.kind == Alert.Kind.ENDS_IN_30_DAYS
+    assert "ends on 21 June 2026, with Bright Skills Ltd's certificate, in 20 days" in alert.message

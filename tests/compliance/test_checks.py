@@ -61,7 +61,7 @@ def test_snapshot_does_not_change_when_the_certification_is_later_suspended():
     assert check.seen_certificate_number == certification.certificate_number
     # A check recorded now about a later date sees the suspension.
     later = _record(arrangement, checked_on=dt.date(2026, 5, 25))
-    assert later.seen_status == "Suspended"
+    assert later.seen_status == "Suspended since 20 May 2026"  # the words the register showed
 
 
 def test_snapshot_of_a_past_date_reads_the_register_as_it_was_then():

@@ -85,8 +85,9 @@ def test_one_row_per_contracted_service_with_its_state_and_reasons():
     assert set(rows) == {ok_service.name, bad_service.name, empty_service.name}
     assert rows[ok_service.name].state == ComplianceState.COMPLIANT
     assert rows[bad_service.name].state == ComplianceState.NOT_COMPLIANT
+    # Each reason names the training provider it is about (issue 14).
     assert [r.text for r in rows[bad_service.name].reasons] == [
-        "certification suspended on 1 May 2026"
+        f"{suspended.name}: certification suspended on 1 May 2026"
     ]
     assert [r.text for r in rows[empty_service.name].reasons] == [
         "no training arrangement recorded"

@@ -157,7 +157,7 @@ def test_exposure_lists_services_depending_on_a_suspended_provider(
     assert "1 service depends on Calm Hands Training" in html
     assert "Elm House" in html
     assert "Oak Lodge" not in html
-    assert "Certification suspended" in html
+    assert "Calm Hands Training: certification suspended on" in html
 
 
 def test_service_drill_down_is_read_only_and_marks_the_providers_own_notes(

@@ -7,6 +7,7 @@ and its reasons. These cases need no database.
 """
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -46,6 +47,11 @@ COMPLETED = (dt.date(2026, 1, 15), dt.date(2026, 3, 31), dt.date(2026, 3, 20))
 COMPLETED_LATE_AFTER_THE_DATE = (dt.date(2026, 1, 15), dt.date(2026, 3, 31), dt.date(2026, 6, 10))
 REVIEWED_AFTER_THE_DATE = (dt.date(2026, 6, 5), dt.date(2026, 6, 20), None)
 
+# Each arrangement's reasons name its training provider on the commissioner's pages.
+PROVIDER = "Bright Skills Ltd"
+ENDS = f"{PROVIDER}: certificate ends on 1 August 2026"
+SUSPENDED = f"{PROVIDER}: certification suspended on 1 May 2026"
+
 OVERDUE_TEXT = "actions from the contract review of 15 January 2026 were due on 31 March 2026"
 NO_ARRANGEMENT = "no training arrangement recorded"
 
@@ -57,7 +63,7 @@ TABLE = [
         [OK, ACTION],
         [CURRENT],
         [],
-        (True, True, ACTION, ["certificate ends on 1 August 2026"]),
+        (True, True, ACTION, [ENDS]),
         id="worst-arrangement-needs-action",
     ),
     pytest.param(
@@ -68,7 +74,7 @@ TABLE = [
             True,
             True,
             NOT_OK,
-            ["certificate ends on 1 August 2026", "certification suspended on 1 May 2026"],
+            [ENDS, SUSPENDED],
         ),
         id="worst-arrangement-not-compliant-all-reasons-shown",
     ),
@@ -79,21 +85,21 @@ TABLE = [
         [NOT_OK],
         [CURRENT_NOT_REQUIRING],
         [],
-        (True, False, NOT_OK, ["certification suspended on 1 May 2026"]),
+        (True, False, NOT_OK, [SUSPENDED]),
         id="contract-not-requiring-certified-training-shown-not-counted",
     ),
     pytest.param(
         [NOT_OK],
         [CURRENT_NOT_REQUIRING, CURRENT],
         [],
-        (True, True, NOT_OK, ["certification suspended on 1 May 2026"]),
+        (True, True, NOT_OK, [SUSPENDED]),
         id="counted-when-any-current-contract-requires-it",
     ),
     pytest.param(
         [NOT_OK],
         [CURRENT, ENDED],
         [],
-        (True, True, NOT_OK, ["certification suspended on 1 May 2026"]),
+        (True, True, NOT_OK, [SUSPENDED]),
         id="ended-contract-beside-a-current-one",
     ),
     pytest.param([OK], [ENDED], [], (False, None, None, None), id="contract-ended-excluded"),
@@ -116,7 +122,7 @@ TABLE = [
         [NOT_OK],
         [CURRENT],
         [OVERDUE],
-        (True, True, NOT_OK, ["certification suspended on 1 May 2026", OVERDUE_TEXT]),
+        (True, True, NOT_OK, [SUSPENDED, OVERDUE_TEXT]),
         id="overdue-actions-beside-not-compliant",
     ),
     pytest.param(
@@ -184,7 +190,8 @@ def _reviews(specs):
 
 
 def _service_verdict(states):
-    arrangements = [ArrangementVerdict(None, ON, None, REASONS[state]) for state in states]
+    arrangement = SimpleNamespace(training_provider=SimpleNamespace(name=PROVIDER))
+    arrangements = [ArrangementVerdict(arrangement, ON, None, REASONS[state]) for state in states]
     return ServiceVerdict(None, ON, arrangements)
 
 

@@ -44,7 +44,8 @@ def test_columns_are_the_documented_stable_set(client):
     response = client.get("/providers/export.csv")
     header = b"".join(response.streaming_content).decode().splitlines()[0]
     assert header == (
-        "slug,name,kind,town,region,status,status_label,certificate_number,body,ukas_number,"
+        "slug,name,kind,town,region,status,status_label,status_since,status_reason,"
+        "certificate_number,body,ukas_number,"
         "certified_on,valid_until,regions,populations,settings,specialist_content,url"
     )
     assert list(json_rows(client)[0]) == COLUMNS
@@ -70,6 +71,8 @@ def test_a_certified_provider_row(client):
         "region": "London",
         "status": "certified",
         "status_label": "Certified",
+        "status_since": "2025-01-01",
+        "status_reason": "",
         "certificate_number": "RRN-1",
         "body": "Safe Cert Ltd",
         "ukas_number": "4242",

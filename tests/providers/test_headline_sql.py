@@ -11,7 +11,12 @@ import pytest
 from django.utils import timezone
 
 from certification.models import Certification
-from certification.services import Certificate, move_certification, record_accreditation_change
+from certification.services import (
+    Certificate,
+    move_certification,
+    record_accreditation_change,
+    save_certification_edit,
+)
 from certification.statuses import AccreditationStatus, Status
 from certification.verdicts import Headline
 from providers.filters import TrainingProviderFilterSet
@@ -115,6 +120,20 @@ def _build_every_case():
         certified_on=days(-1100),
         valid_until=days(-1),
     )
+    suspended_past_end = _certified(
+        case("suspended, past end date, expiry job not run", Headline.EXPIRED),
+        certified_on=days(-1100),
+        valid_until=days(-1),
+    )
+    move_certification(
+        suspended_past_end, Status.SUSPENDED, effective_date=days(-30), reason="Audit"
+    )
+    _certified(
+        case("body accredited to another standard", Headline.CERTIFIED_NOT_VALID),
+        body=CertificationBodyFactory(accreditation_standard="ISO/IEC 17021-1:2015"),
+    )
+    archived = _certified(case("only an archived certification", Headline.NOT_ON_REGISTER))
+    save_certification_edit(archived, expected_version=archived.version, is_archived=True)
     CertificationFactory(provider=case("withdrawn", Headline.WITHDRAWN), status=Status.WITHDRAWN)
     renewed = _certified(
         case("renewed", Headline.CERTIFIED), certified_on=days(-1100), valid_until=days(-1)
@@ -235,13 +254,13 @@ def test_expiring_and_ukas_valid_filters_agree_with_python():
     filterset = TrainingProviderFilterSet(
         {"ukas_valid": "on"}, queryset=TrainingProvider.objects.active()
     )
+    # The headline's certificate is by a body whose accreditation counts today (accredited,
+    # to ISO/IEC 17065): the one answer, CertificationBody.accreditation_counts_on.
     expected = {
         p.pk
         for p in providers
-        if any(
-            c.verdict(today).existed and c.body.accreditation_status_on(today) == "accredited"
-            for c in p.certifications.all()
-        )
+        if p.headline(today).verdict is not None
+        and p.headline(today).certification.body.accreditation_counts_on(today)
     }
     assert set(filterset.qs.values_list("pk", flat=True)) == expected
 

@@ -86,7 +86,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certification", "0006_event_certificate_number_index"),
+        ("certification", "0007_verdict_rules"),
         ("providers", "0003_register_order_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
