@@ -29,7 +29,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin, on config.admin_site's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "accounts.session_renewal.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # 400 Bad Request for a NUL character anywhere in the path, query string or form.
+    "operations.null_characters.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked `login_not_required`
     # (the public register, certificate check, standards, sign-in and password reset).
