@@ -5,8 +5,8 @@ Django's admin, as of 5.2, fails on some input a person can type into the addres
 - a date-hierarchy year out of range (`?checked_on__year=99999999999999999999`, or 9999),
   which Django fixes after 5.2 (ticket #37357);
 - an id that is no id at all, or one too large for the database, posted for an autocomplete
-  field (shown again with the form's errors), a many-to-many field or a change-list action
-  (SQLite cannot take a number over 64 bits into a query).
+  field (shown again with the form's errors), a many-to-many field, a change-list action or
+  a list-editable row (SQLite cannot take a number over 64 bits into a query).
 
 `RegisterAdminSite.register` puts `InputCheckedAdminMixin` in front of every model admin,
 the project's and the installed apps' (axes, auth) alike, so one mechanism covers them all.
@@ -90,6 +90,12 @@ class InputCheckedAdminMixin:
             )
         kwargs.setdefault("form_class", KeyCheckedModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _get_edited_object_pks(self, request, prefix):
+        # The rows of a list-editable change list posted: Django checks each id's type, not
+        # its range, before it filters on them.
+        edited = super()._get_edited_object_pks(request, prefix)
+        return [key for key in edited if is_key(self.opts.pk, key)]
 
     def response_action(self, request, queryset):
         # The rows ticked for an action: a value that is no id selects nothing.
