@@ -2,6 +2,10 @@
 admin answers a bad lookup or a bad form value, never with a server error.
 
 Django's admin, as of 5.2, fails on some input a person can type into the address bar or post:
+- a NUL character in a list filter, the autocomplete's search term or a form, which PostgreSQL
+  cannot hold or compare (an error mid-query); every admin page answers it 400 Bad Request
+  (`RegisterAdminSite.admin_view`). The site's own pages take their query strings through
+  forms, which refuse it with a message;
 - a date-hierarchy year out of range (`?checked_on__year=99999999999999999999`, or 9999),
   which Django fixes after 5.2 (ticket #37357);
 - an id that is no id at all, or one too large for the database, posted for an autocomplete
@@ -12,12 +16,14 @@ Django's admin, as of 5.2, fails on some input a person can type into the addres
 the project's and the installed apps' (axes, auth) alike, so one mechanism covers them all.
 """
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.forms import ModelMultipleChoiceField
 
 
@@ -107,7 +113,27 @@ class InputCheckedAdminMixin:
         return super().response_action(request, queryset)
 
 
+NUL = "\x00"
+
+
+def has_nul(query_dict):
+    return any(
+        NUL in key or any(NUL in value for value in values) for key, values in query_dict.lists()
+    )
+
+
 class RegisterAdminSite(admin.AdminSite):
+    def admin_view(self, view, cacheable=False):
+        checked_view = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if has_nul(request.GET) or (request.method == "POST" and has_nul(request.POST)):
+                raise BadRequest("The request contains a NUL character")
+            return checked_view(request, *args, **kwargs)
+
+        return inner
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, InputCheckedAdminMixin):

@@ -58,8 +58,6 @@ MIDDLEWARE = [
     "accounts.session_renewal.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # 400 Bad Request for a NUL character anywhere in the path, query string or form.
-    "operations.null_characters.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked `login_not_required`
     # (the public register, certificate check, standards, sign-in and password reset).

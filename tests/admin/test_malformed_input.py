@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 
 from certification.models import CertificationImport
-from compliance.models import Contract
+from compliance.models import Commissioner, Contract
 from tests.factories import CertificationFactory, ComplianceCheckFactory, TrainingProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,26 @@ def test_an_action_on_ids_that_are_no_ids_selects_nothing(client, superuser):
     assert response.status_code == 302  # "Items must be selected", the list again
     provider.refresh_from_db()
     assert not provider.is_archived
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/certification/certification/?status__exact=%00",
+        "/admin/certification/certification/?q=%00",
+        "/admin/certification/certification/?%00=1",
+        "/admin/autocomplete/?term=%00&app_label=certification&model_name=certification"
+        "&field_name=parent",
+    ],
+)
+def test_a_nul_in_an_admin_address_is_a_bad_request(client, superuser, url):
+    # PostgreSQL cannot compare text with a NUL in it: refused before any query.
+    client.force_login(superuser)
+    assert client.get(url).status_code == 400
+
+
+def test_a_nul_in_an_admin_form_is_a_bad_request_and_writes_nothing(client, superuser):
+    client.force_login(superuser)
+    response = client.post("/admin/compliance/commissioner/add/", {"name": "Borough\x00Council"})
+    assert response.status_code == 400
+    assert not Commissioner.objects.exists()

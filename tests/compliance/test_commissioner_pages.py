@@ -304,18 +304,17 @@ def test_import_with_errors_names_rows_and_cannot_be_confirmed(signed_in, commis
 
 
 @pytest.mark.parametrize(
-    ("post", "status"),
+    "post",
     [
-        ({}, 200),
-        ({"file": SimpleUploadedFile("x.csv", b"\x00\xff\xfe", content_type="text/csv")}, 200),
-        ({"confirm": "1"}, 200),
-        # A NUL in a form is refused before any view (operations.null_characters).
-        ({"confirm": "1", "csv": "garbage\x00"}, 400),
+        {},
+        {"file": SimpleUploadedFile("x.csv", b"\x00\xff\xfe", content_type="text/csv")},
+        {"confirm": "1"},
+        {"confirm": "1", "csv": "garbage\x00"},
     ],
 )
-def test_bad_import_input_never_fails(signed_in, commissioner, post, status):
+def test_bad_import_input_never_fails(signed_in, commissioner, post):
     response = signed_in.post(_url("contract_import", commissioner), post)
-    assert response.status_code == status
+    assert response.status_code == 200
     assert not Contract.objects.exists()
 
 
