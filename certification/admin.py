@@ -12,10 +12,10 @@ events, corrections and accreditation changes are read-only for everyone.
 from functools import partial
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -558,9 +558,11 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         return format_html('<a href="{}">Correct provider or body</a>', url)
 
     def change_status_view(self, request, object_id):
-        certification = get_object_or_404(
-            self.get_queryset(request).select_related("provider", "body"), pk=object_id
-        )
+        # get_object answers None (404) for another body's record and for an id that is not
+        # one ("abc"), as the admin's own pages do.
+        certification = self.get_object(request, unquote(object_id))
+        if certification is None:
+            raise Http404("No certification with this ID.")
         if not self.has_change_permission(request, certification):
             raise PermissionDenied
         form = StatusMoveForm(request.POST or None, certification=certification)
@@ -730,6 +732,11 @@ class CertificationImportAdmin(BodyScopedAdminMixin, admin.ModelAdmin):
         "unchanged_count",
         "imported_at",
     )
+
+    def has_add_permission(self, request):
+        # An import starts on the upload page (CertificationAdmin.import_upload_view, which
+        # checks the add permission itself): this admin's add form has no fields to fill.
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -5,14 +5,17 @@ Each object's admin "History" page shows its own trail (`HistoryKeptAdmin`); sit
 administrators also get one filterable log across all of them (`AuditLogView`).
 """
 
+import copy
 from collections import defaultdict
 
 from django import forms
 from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,10 +35,32 @@ class HistoryKeptAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_valid_id(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("Past versions are shown, not restored.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        self._require_valid_id(object_id)
+        self._require_valid_id(version_id, self.model.history.model._meta.pk)
+        # simple-history hands the form `prepopulated_fields` as declared, not as
+        # get_prepopulated_fields gives them for this user: a field read-only for them (a
+        # body's slug, for its staff) is not in the form, a KeyError. A past version is only
+        # shown, so nothing is prepopulated.
+        shown = copy.copy(self)
+        shown.prepopulated_fields = {}
+        return super(HistoryKeptAdmin, shown).history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
+    def _require_valid_id(self, object_id, pk=None):
+        # simple-history looks records up with the ids as given: one that is not an id at all
+        # ("abc") would be a server error rather than "not found".
+        try:
+            (pk or self.opts.pk).to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(f"No {self.opts.verbose_name} with this ID.") from None
 
 
 class ArchiveActionsMixin:

@@ -9,7 +9,6 @@ rebuilds the headline periods of the old and the new provider. The admin's log r
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponseRedirect
@@ -17,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from config.admin_site import KeyCheckedAutocompleteSelect
 from providers.models import TrainingProvider
 
 from .models import Certification, CertificationBody
@@ -55,7 +55,10 @@ class ProviderOrBodyCorrectionForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         provider = self.fields["provider"]
-        provider.widget = AutocompleteSelect(Certification._meta.get_field("provider"), admin_site)
+        # Key-checked: a posted value that is no id is left out when the form is shown again.
+        provider.widget = KeyCheckedAutocompleteSelect(
+            Certification._meta.get_field("provider"), admin_site
+        )
         provider.widget.choices = provider.choices
 
     def clean_reason(self):

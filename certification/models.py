@@ -437,7 +437,7 @@ class CertificationCorrection(models.Model):
 
     Certification is not transferable: this is the one path by which a provider or body
     recorded by mistake is put right, and the database lets the certification row change only
-    as the latest correction of it says (migration 0007).
+    as the latest correction of it says (migration 0008).
     """
 
     certification = models.ForeignKey(

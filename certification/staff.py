@@ -170,7 +170,8 @@ class BodyScopedAdminMixin:
     def _require_in_scope(self, request, object_id):
         if request.user.is_superuser:
             return
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        # get_object answers None for an id of another body and for one that is no id at all.
+        if self.get_object(request, unquote(object_id)) is None:
             raise Http404(f"No {self.opts.verbose_name} with this ID.")
 
     def history_view(self, request, object_id, extra_context=None):

@@ -110,6 +110,8 @@ def decode(raw: bytes) -> str:
 
 
 def _records(text: str):
+    if "\x00" in text:  # PostgreSQL cannot hold it, and no CSV file of contracts has one
+        raise UnreadableFile("The file is not a CSV file (it contains binary data).")
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         lines = [next(reader, None)]

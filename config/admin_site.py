@@ -1,17 +1,135 @@
-"""The project's admin site: Django's, with its "view on site" shortcut scoped.
+"""The Django admin's site: every model admin registered on it answers malformed input as the
+admin answers a bad lookup or a bad form value, never with a server error.
 
-Django's `/admin/r/<content type>/<id>/` redirects any staff member to any object's public
-address, so it tells staff of a certification body where another organisation's private
-records live (service providers, commissioners, compliance checks). Here it answers only for
-an object the user may view in the admin (its ModelAdmin's queryset and view permission, as
-the change page checks); anything else is a 404, whether or not the object exists.
+Django's admin, as of 5.2, fails on some input a person can type into the address bar or post:
+- a NUL character in a list filter, the autocomplete's search term or a form, which PostgreSQL
+  cannot hold or compare (an error mid-query); every admin page answers it 400 Bad Request
+  (`RegisterAdminSite.admin_view`). The site's own pages take their query strings through
+  forms, which refuse it with a message;
+- a date-hierarchy year out of range (`?checked_on__year=99999999999999999999`, or 9999),
+  which Django fixes after 5.2 (ticket #37357);
+- an id that is no id at all, or one too large for the database, posted for an autocomplete
+  field (shown again with the form's errors), a many-to-many field, a change-list action or
+  a list-editable row (SQLite cannot take a number over 64 bits into a query).
+
+`RegisterAdminSite.register` puts `InputCheckedAdminMixin` in front of every model admin,
+the project's and the installed apps' (axes, auth) alike, so one mechanism covers them all.
+
+The site also scopes Django's "view on site" shortcut: `/admin/r/<content type>/<id>/`
+redirects any staff member to any object's public address, so it would tell staff of a
+certification body where another organisation's private records live (service providers,
+commissioners, compliance checks). Here it answers only for an object the user may view in the
+admin (its ModelAdmin's queryset and view permission, as the change page checks); anything else
+is a 404, whether or not the object exists.
 """
 
+from functools import wraps
+
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import BadRequest, ValidationError
+from django.forms import ModelMultipleChoiceField
 from django.http import Http404
 from django.urls import path, reverse_lazy
+
+
+def is_key(field, value):
+    """Whether `value` could be a value of the model field `field` (e.g. a primary key): of
+    its type, and within the range the database holds."""
+    try:
+        field.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
+class InputCheckedChangeList(ChangeList):
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:  # the date hierarchy's dates
+            raise IncorrectLookupParameters(error) from error
+
+
+class KeyCheckedAutocompleteMixin:
+    """An autocomplete widget shown again with a posted value that is not a key: that value is
+    left out (the field's error says it is not one of the choices)."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts, field_name = remote.model._meta, getattr(remote, "field_name", None)
+        target = opts.get_field(field_name) if field_name else opts.pk
+        return super().optgroups(name, [v for v in value if v and is_key(target, v)], attr)
+
+
+class KeyCheckedAutocompleteSelect(KeyCheckedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class KeyCheckedAutocompleteSelectMultiple(KeyCheckedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyCheckedModelMultipleChoiceField(ModelMultipleChoiceField):
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key_field = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for key in value:
+            if not is_key(key_field, key):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super()._check_values(value)
+
+
+class InputCheckedAdminMixin:
+    def get_changelist(self, request, **kwargs):
+        return InputCheckedChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", KeyCheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _get_edited_object_pks(self, request, prefix):
+        # The rows of a list-editable change list posted: Django checks each id's type, not
+        # its range, before it filters on them.
+        edited = super()._get_edited_object_pks(request, prefix)
+        return [key for key in edited if is_key(self.opts.pk, key)]
+
+    def response_action(self, request, queryset):
+        # The rows ticked for an action: a value that is no id selects nothing.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        keys = [key for key in selected if is_key(self.opts.pk, key)]
+        if keys != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, keys)
+        return super().response_action(request, queryset)
+
+
+NUL = "\x00"
+
+
+def has_nul(query_dict):
+    return any(
+        NUL in key or any(NUL in value for value in values) for key, values in query_dict.lists()
+    )
 
 
 class RegisterAdminSite(admin.AdminSite):
@@ -48,6 +166,23 @@ class RegisterAdminSite(admin.AdminSite):
         obj = model_admin.get_object(request, unquote(object_id))
         return obj is not None and model_admin.has_view_or_change_permission(request, obj)
 
+    def admin_view(self, view, cacheable=False):
+        checked_view = super().admin_view(view, cacheable)
 
-class RegisterAdminConfig(AdminConfig):
-    default_site = "config.admin_site.RegisterAdminSite"
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if has_nul(request.GET) or (request.method == "POST" and has_nul(request.POST)):
+                raise BadRequest("The request contains a NUL character")
+            return checked_view(request, *args, **kwargs)
+
+        return inner
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, InputCheckedAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (InputCheckedAdminMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        return super().register(model_or_iterable, admin_class, **options)

@@ -29,7 +29,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "config.admin_site.RegisterAdminConfig",  # django.contrib.admin, /admin/r/ scoped
+    "config.apps.AdminConfig",  # django.contrib.admin on config.admin_site's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

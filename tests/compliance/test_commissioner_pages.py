@@ -532,3 +532,14 @@ def test_commissioner_staff_get_one_alert_per_affected_service_once(
     assert staff.email in [m.to[0] for m in mail.outbox]
     assert not Alert.objects.filter(recipient=other_commissioner_staff).exists()
     assert [a for a in send_due_alerts(today) if a.commissioner == commissioner] == []
+
+
+def test_import_of_a_file_with_a_nul_byte_in_a_cell_is_refused_whole(signed_in, commissioner):
+    # PostgreSQL cannot compare text with a NUL in it: the file is refused before any query.
+    ServiceProviderFactory(name="Elm House")
+    text = "reference,service provider,starts on\nIM-1,Elm\x00House,2026-04-01\n"
+    upload = SimpleUploadedFile("c.csv", text.encode(), content_type="text/csv")
+    response = signed_in.post(_url("contract_import", commissioner), {"file": upload})
+    assert response.status_code == 200
+    assert "not a CSV file (it contains binary data)" in response.content.decode()
+    assert not Contract.objects.filter(reference="IM-1").exists()
