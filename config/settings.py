@@ -181,6 +181,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 # The service's name, shown in the header and page titles.
 SERVICE_NAME = "RRN Training Register"
 
+# How long after a confirmed contract ends its commissioner still sees the service's private
+# records (arrangements, checks, evidence, notes): time to close the contract's last review.
+# README § Signing in and access control.
+CONTRACT_ACCESS_AFTER_END_MONTHS = 12
+
 # ---------------------------------------------------------------------------------------------
 # Production: HTTPS, headers, Content Security Policy, static files, sessions, logging.
 # DJANGO_DEBUG=false (the default) turns all of this on; `check --deploy` passes with it.
