@@ -536,3 +536,28 @@ def test_news_of_a_services_training_goes_only_to_commissioners_it_confirmed(car
 
     commissioners_told = {a.recipient for a in created if a.commissioner_id}
     assert commissioners_told == {staff["confirmed"]}
+
+
+def test_in_the_admin_the_answer_and_the_service_provider_are_read_only(
+    admin_client, care_home, commissioner
+):
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    other = ServiceProviderFactory()
+    url = f"/admin/compliance/contract/{contract.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(
+        url,
+        {
+            "reference": contract.reference,
+            "service_provider": other.pk,
+            "commissioner": CommissionerFactory().pk,
+            "starts_on": "2024-04-01",
+            "requires_certified_training": "on",
+            "confirmation": "confirmed",
+        },
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.service_provider == care_home
+    assert contract.commissioner == commissioner
+    assert contract.confirmation == Contract.Confirmation.PENDING
