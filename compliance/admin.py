@@ -46,13 +46,21 @@ class ContractAdmin(admin.ModelAdmin):
         "starts_on",
         "ends_on",
         "requires_certified_training",
+        "confirmation",
     )
-    list_filter = ("requires_certified_training", "commissioner")
+    list_filter = ("confirmation", "requires_certified_training", "commissioner")
     search_fields = ("reference", "commissioner__name", "service_provider__name")
     list_select_related = ("commissioner", "service_provider")
     autocomplete_fields = ("commissioner", "service_provider")
     date_hierarchy = "starts_on"
     ordering = ("commissioner__name", "reference")
+    # Only the service provider's staff answer a contract (compliance.consent), and the
+    # service provider is fixed once recorded (Contract.save).
+    readonly_fields = ("confirmation", "decided_by", "decided_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("commissioner", "service_provider") if obj is not None else ()
+        return (*fixed, *self.readonly_fields)
 
 
 @admin.register(ContractReview)

@@ -4,8 +4,10 @@ Two halves, so other organisations can reuse the delivery:
 
 - *sources* yield `Notice`s: who should hear about what, for which organisation, under a `key`
   that names the news (an event, a body's accreditation change, a certificate reaching 90 or
-  30 days before its end). `service_provider_notices` is the source for service providers;
-  a commissioner source plugs into `SOURCES` the same way.
+  30 days before its end, a service provider's answer to a contract).
+  `service_provider_notices` is the source for service providers; `commissioner_notices`
+  and `recent_contract_decisions` are the commissioners' (the news about a service's
+  training goes only to commissioners it shares its records with).
 - `deliver` turns notices into `Alert` rows and emails. The row is unique per recipient and
   key and is created, in a transaction, before the email is sent: running the job twice sends
   nothing the second time, and an email that fails to send rolls its row back to try again.
@@ -18,7 +20,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -171,20 +173,29 @@ def service_provider_notices(today: date) -> Iterator[Notice]:
 COMMISSIONER_SERVICE_PATH = "/compliance/commissioners/{slug}/services/{service}/"
 
 
+def _commissioner_members(commissioner_ids=None):
+    """{commissioner id: [active member]}, of the commissioners given (or all)."""
+    members = defaultdict(list)
+    memberships = Membership.objects.of_commissioners().filter(user__is_active=True)
+    if commissioner_ids is not None:
+        memberships = memberships.filter(commissioner_id__in=commissioner_ids)
+    for membership in memberships.select_related("user"):
+        members[membership.commissioner_id].append(membership.user)
+    return members
+
+
 def commissioner_notices(today: date) -> Iterator[Notice]:
     """News for every member of every commissioner, about the certifications that the current
     training arrangements of its currently contracted services rely on. One alert per
-    service affected, naming it."""
-    members = defaultdict(list)
-    for membership in (
-        Membership.objects.of_commissioners().filter(user__is_active=True).select_related("user")
-    ):
-        members[membership.commissioner_id].append(membership.user)
+    service affected, naming it. The arrangements are the service's private records, so only
+    commissioners with a current contract that grants access hear about them."""
+    members = _commissioner_members()
     if not members:
         return
     commissioners_of = defaultdict(dict)  # service id -> {commissioner id: commissioner}
     for contract in (
         Contract.objects.current_on(today)
+        .granting_access_on(today)
         .filter(commissioner_id__in=list(members))
         .select_related("commissioner")
     ):
@@ -218,10 +229,65 @@ def commissioner_notices(today: date) -> Iterator[Notice]:
                     )
 
 
+# A commissioner's contract, for its staff.
+CONTRACT_PATH = "/compliance/commissioners/{slug}/contracts/{pk}/"
+
+
+def contract_decision_notices(contracts) -> Iterator[Notice]:
+    """A service provider's answer to each of these (decided) contracts, for every member of
+    its commissioner: sent as soon as it is given (compliance.consent), under a key naming
+    the answer, so `recent_contract_decisions` never sends it twice."""
+    contracts = [c for c in contracts if not c.is_pending]
+    members = _commissioner_members({c.commissioner_id for c in contracts})
+    for contract in contracts:
+        commissioner, service = contract.commissioner, contract.service_provider
+        decided_on = long_date(timezone.localtime(contract.decided_at).date())
+        path = CONTRACT_PATH.format(slug=commissioner.slug, pk=contract.pk)
+        if contract.confirmation == Contract.Confirmation.CONFIRMED:
+            kind, verb = Alert.Kind.CONTRACT_CONFIRMED, "confirmed"
+            months = settings.CONTRACT_ACCESS_AFTER_END_MONTHS
+            news = (
+                f"You can now see its training arrangements, compliance checks, evidence and "
+                f"notes while the contract runs, and for {months} months after it ends."
+            )
+        else:
+            kind, verb = Alert.Kind.CONTRACT_DECLINED, "declined"
+            news = (
+                f"You see only what the public register shows about {service.name}. If you "
+                f"hold this contract with it, ask {service.name} to contact you."
+            )
+        decided = contract.decided_at.strftime("%Y%m%d%H%M%S%f")
+        for user in members[commissioner.pk]:
+            yield Notice(
+                recipient=user,
+                organisation=commissioner,
+                kind=kind,
+                key=f"{_organisation_key(commissioner)}:contract{contract.pk}:{verb}:{decided}",
+                subject=f"{service.name} {verb} contract {contract.reference}",
+                message=f"{service.name} {verb} your contract {contract.reference} on "
+                f"{decided_on}.\n\n{news}\n\nSee the contract: {path}",
+            )
+
+
+DECISIONS_RETRIED_FOR = timedelta(days=7)
+
+
+def recent_contract_decisions(today: date) -> Iterator[Notice]:
+    """The answers of the last week again: any whose alert was not created when it was given
+    (its email failed) is created now; the others are skipped by their keys."""
+    contracts = Contract.objects.exclude(confirmation=Contract.Confirmation.PENDING).filter(
+        decided_at__date__gte=today - DECISIONS_RETRIED_FOR, decided_at__date__lte=today
+    )
+    yield from contract_decision_notices(
+        contracts.select_related("commissioner", "service_provider").order_by("pk")
+    )
+
+
 # Where `send_alerts` looks for news: functions of `today` yielding Notices.
 SOURCES: list[Callable[[date], Iterable[Notice]]] = [
     service_provider_notices,
     commissioner_notices,
+    recent_contract_decisions,
 ]
 
 

@@ -12,6 +12,7 @@ from providers.models import TrainingProvider
 
 from .forms import DateField
 from .models import Contract, ContractReview, ServiceProvider
+from .overview import shared_services
 
 CHOOSE = "Choose one of the options in the list"
 
@@ -200,10 +201,12 @@ class ExposureForm(forms.Form):
 
     def __init__(self, *args, commissioner, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what services sharing their records with the commissioner use (or rely on).
+        shared = shared_services(commissioner)
         self.fields["training_provider"].queryset = TrainingProvider.objects.filter(
-            Q(training_arrangements__service_provider__contracts__commissioner=commissioner)
+            Q(training_arrangements__service_provider__in=shared)
             | Q(
-                certifications__affiliates__provider__training_arrangements__service_provider__contracts__commissioner=commissioner
+                certifications__affiliates__provider__training_arrangements__service_provider__in=shared
             )
         ).distinct()
 

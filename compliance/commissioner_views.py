@@ -3,8 +3,14 @@
 Every view's first line fetches the commissioner through `get_commissioner_for_user`
 (compliance/views.py, on `Commissioner.objects.for_user`): another commissioner's pages, exports
 and services are a 404. States come only from `compliance.verdicts` via `compliance.overview`.
+
+A service's private records (arrangements, checks, evidence, notes, and the states worked out
+from them) are shown only for services with a contract granting access
+(`ContractQuerySet.granting_access_on`: confirmed by the service, current or recently ended);
+the others are listed with their contracts' confirmation and nothing else.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -66,7 +72,8 @@ def _overview(request, commissioner):
         )
     )
     rows = generation.reuse(
-        ("overview", commissioner.pk, on, database_filters),
+        # Today too: which services share their records changes at midnight.
+        ("overview", commissioner.pk, on, timezone.localdate(), database_filters),
         lambda: overview_rows(filterset.qs, on),
     )
     counts = count_states(rows)
@@ -190,17 +197,30 @@ def exposure(request, slug):
 
 @login_required
 def service_detail(request, slug, service_slug):
-    """A contracted service, read-only: its contracts here, arrangements and checks."""
+    """A contracted service, read-only: its contracts here, and its arrangements and checks
+    when it shares them with this commissioner (only its contracts otherwise)."""
     commissioner = get_commissioner_for_user(request, slug)
+    on = timezone.localdate()
     contracts = list(
         Contract.objects.filter(commissioner=commissioner, service_provider__slug=service_slug)
+        .with_access_on(on)
         .select_related("service_provider__region")
-        .prefetch_related("reviews")
+        .order_by("starts_on", "pk")
     )
     if not contracts:
         raise Http404("No contract with this service")
     service = contracts[0].service_provider
-    on = timezone.localdate()
+    context = {
+        "commissioner": commissioner,
+        "service": service,
+        "contracts": contracts,
+        "on": on,
+        "access_months": settings.CONTRACT_ACCESS_AFTER_END_MONTHS,
+    }
+    if not contracts[0].service_shared:
+        return render(
+            request, "compliance/commissioner/service_detail.html", {**context, "shared": False}
+        )
     arrangements = list(
         TrainingArrangement.objects.filter(service_provider=service)
         .with_verdict_data()
@@ -216,13 +236,11 @@ def service_detail(request, slug, service_slug):
         request,
         "compliance/commissioner/service_detail.html",
         {
-            "commissioner": commissioner,
-            "service": service,
-            "contracts": contracts,
+            **context,
+            "shared": True,
             "current": [(a, v) for a, v in verdicts if v is not None],
             "past": [a for a, v in verdicts if v is None],
             "checks": list(checks),
-            "on": on,
         },
     )
 
@@ -244,7 +262,9 @@ def alert_mark_read(request, slug, pk):
 
 def _contract_of(commissioner, pk):
     return get_object_or_404(
-        Contract.objects.select_related("service_provider"), pk=pk, commissioner=commissioner
+        Contract.objects.select_related("service_provider").with_access_on(timezone.localdate()),
+        pk=pk,
+        commissioner=commissioner,
     )
 
 
@@ -253,6 +273,7 @@ def contract_list(request, slug):
     commissioner = get_commissioner_for_user(request, slug)
     contracts = (
         Contract.objects.filter(commissioner=commissioner)
+        .with_access_on(timezone.localdate())
         .select_related("service_provider")
         .order_by("reference", "pk")
     )
@@ -274,12 +295,14 @@ def _contract_form_page(request, commissioner, contract=None):
     )
     if (earlier := submissions.earlier_result(request, form)) is not None:
         return earlier
+    was_confirmed = contract is not None and not contract.is_pending
     if request.method == "POST" and form.is_valid():
 
         def save():
             saved = form.save()
             done = "updated" if contract else "added"
             messages.success(request, f"Contract {saved.reference} {done}")
+            _say_if_waiting(request, saved, was_confirmed)
             return redirect("compliance:contract_detail", commissioner.slug, saved.pk)
 
         try:
@@ -292,6 +315,18 @@ def _contract_form_page(request, commissioner, contract=None):
         "compliance/commissioner/contract_form.html",
         {"commissioner": commissioner, "form": form, "contract": contract},
     )
+
+
+def _say_if_waiting(request, contract, was_confirmed):
+    """A contract waiting for the service provider (a new one, or a confirmed one whose dates
+    moved outwards: Contract.save) shows nothing private yet: say so."""
+    if contract.is_pending:
+        again = " the new dates" if was_confirmed else " it"
+        messages.info(
+            request,
+            f"{contract.service_provider.name} must confirm{again} before you see its "
+            "training arrangements and checks",
+        )
 
 
 @login_required
@@ -318,9 +353,11 @@ def contract_end(request, slug, pk):
         initial={"ends_on": timezone.localdate().isoformat()},
     )
     if request.method == "POST" and form.is_valid():
+        was_confirmed = not contract.is_pending
         contract.ends_on = form.cleaned_data["ends_on"]
         contract.save(update_fields=["ends_on"])
         messages.success(request, f"Contract {contract.reference} ends on {contract.ends_on}")
+        _say_if_waiting(request, contract, was_confirmed)
         return redirect("compliance:contract_detail", commissioner.slug, contract.pk)
     return render(
         request,
@@ -422,6 +459,12 @@ def contract_import(request, slug):
                 f"Contracts imported: {result.count('new')} added, "
                 f"{result.count('update')} updated, {result.count('unchanged')} unchanged",
             )
+            if result.count("new") or any(row.asks_again for row in result.rows):
+                messages.info(
+                    request,
+                    "Each service provider must confirm its new contract, or the new dates, "
+                    "before you see its training arrangements and checks",
+                )
             return redirect("compliance:contract_list", commissioner.slug)
         preview = result or read_contracts(commissioner, text)
         if result is None:

@@ -6,7 +6,8 @@ Columns: reference, service provider (its name or CQC location ID), starts on, e
 
 `read_contracts` writes nothing; `apply_contracts` checks again and writes every row or none.
 Importing the same file twice changes nothing the second time: a contract is matched by its
-reference.
+reference. New contracts are claims, pending until the service provider confirms them, as when
+added by hand; an existing contract keeps its service provider.
 """
 
 import csv
@@ -66,6 +67,17 @@ class ContractRow:
         ) == (self.starts_on, self.ends_on, self.requires_certified_training):
             return "unchanged"
         return "update"
+
+    @property
+    def asks_again(self):
+        """Whether the update moves a confirmed contract's dates outwards, so that the service
+        provider must confirm it again (Contract.save)."""
+        contract = self.contract
+        return (
+            self.action == "update"
+            and contract.confirmation == Contract.Confirmation.CONFIRMED
+            and Contract.widens(contract.starts_on, contract.ends_on, self.starts_on, self.ends_on)
+        )
 
 
 @dataclass

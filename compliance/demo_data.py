@@ -380,7 +380,12 @@ class DemoBuilder:
                     )
         return services
 
-    def commissioners(self, services):
+    def commissioners(self, services, deciders):
+        """The commissioners and their contracts, confirmed by the services (by their demo
+        staff in `deciders`, or the site administrator for services without any), so that
+        the overviews show the services' records. One claim is left for care@example.org to
+        answer (from Riverside Borough Council), and one was declined (by a service
+        Northshire County Council named by mistake), to show both on the pages."""
         names = [
             ("Northshire County Council", Commissioner.Kind.LOCAL_AUTHORITY),
             ("Riverside Borough Council", Commissioner.Kind.LOCAL_AUTHORITY),
@@ -406,8 +411,30 @@ class DemoBuilder:
                     reference=f"{initials}-{2024 + number % 2}-{number + 1:03d}",
                     starts_on=self.days_ago(500),
                     requires_certified_training=number != 7,
+                    confirmation=Contract.Confirmation.CONFIRMED,
+                    decided_by=deciders.get(service, self.admin),
+                    decided_at=self.moment(490),
                 )
+        Contract.objects.create(
+            commissioner=commissioners[1],
+            service_provider=services[0],
+            reference="RBC-2026-101",
+            starts_on=self.days_ago(30),
+        )
+        Contract.objects.create(
+            commissioner=commissioners[0],
+            service_provider=services[9],
+            reference="NCC-2026-009",
+            starts_on=self.days_ago(60),
+            confirmation=Contract.Confirmation.DECLINED,
+            decided_by=self.admin,
+            decided_at=self.moment(55),
+        )
         return commissioners
+
+    def moment(self, days_ago):
+        """Ten in the morning, `days_ago` days ago."""
+        return timezone.make_aware(dt.datetime.combine(self.days_ago(days_ago), dt.time(10)))
 
     def member(self, user, role, **organisation):
         Membership.objects.create(user=user, role=role, **organisation)
@@ -420,15 +447,17 @@ class DemoBuilder:
         bodies = self.bodies()
         providers = self.register(bodies)
         self.care_user = self.user("care@example.org", "Carys Evans")
+        care2 = self.user("care2@example.org", "Dan Okafor")
         services = self.services(providers)
-        commissioners = self.commissioners(services)
+        commissioners = self.commissioners(
+            services, {services[0]: self.care_user, services[1]: care2}
+        )
         for email, full_name, body in [
             ("certifier@example.org", "Priya Shah", bodies[0]),
             ("certifier2@example.org", "Tom Barker", bodies[1]),
         ]:
             add_body_staff(self.user(email, full_name), body)
         self.member(self.care_user, Role.SERVICE_PROVIDER_STAFF, service_provider=services[0])
-        care2 = self.user("care2@example.org", "Dan Okafor")
         self.member(care2, Role.SERVICE_PROVIDER_STAFF, service_provider=services[1])
         for email, full_name, commissioner in [
             ("commissioner@example.org", "Helen Moss", commissioners[0]),

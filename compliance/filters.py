@@ -11,7 +11,7 @@ from standards.models import Region
 
 from .forms import DateField
 from .models import ComplianceCheck, Contract
-from .overview import SORT_CHOICES, STATE_CHOICES, depending_on
+from .overview import SORT_CHOICES, STATE_CHOICES, depending_on, shared_services
 
 
 class ComplianceCheckFilterSet(django_filters.FilterSet):
@@ -101,9 +101,10 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, commissioner=None, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # Training providers this commissioner's services have ever used: a short list.
+        # Training providers the services sharing their records with this commissioner have
+        # ever used: a short list, and no hint of what the others use.
         self.filters["training_provider"].queryset = TrainingProvider.objects.filter(
-            training_arrangements__service_provider__contracts__commissioner=commissioner
+            training_arrangements__service_provider__in=shared_services(commissioner)
         ).distinct()
 
     @property

@@ -7,6 +7,8 @@ contracts stay exactly COMMISSIONER_CONTRACTS whatever runs follow.
 
 import datetime as dt
 
+from django.utils import timezone
+
 from accounts.models import Membership, Role, User
 from compliance.models import (
     Commissioner,
@@ -64,6 +66,11 @@ def _bench_actors(services, provider_rows, checker, rng, today, regions):
                 reference=f"LOAD-{n:04d}",
                 starts_on=today - dt.timedelta(days=400),
                 requires_certified_training=n % 10 != 0,
+                # Confirmed, so the benchmark measures the overview with every service's
+                # records (the generated services have no staff: the checker answered).
+                confirmation=Contract.Confirmation.CONFIRMED,
+                decided_by=checker,
+                decided_at=timezone.now() - dt.timedelta(days=390),
             )
             for n, service in enumerate(services[:COMMISSIONER_CONTRACTS])
         ]

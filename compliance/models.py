@@ -1,15 +1,18 @@
 """Service providers, commissioners, contracts, training arrangements, checks and alerts."""
 
+import calendar
 import uuid
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.models import Certification
+from certification.verdicts import long_date
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent
 
@@ -90,12 +93,68 @@ class Commissioner(models.Model):
         return reverse("compliance:commissioner", args=[self.slug])
 
 
+def months_before(on: date, months: int) -> date:
+    """The same day `months` months before `on` (the month's last day if it is shorter)."""
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    return date(year, month + 1, min(on.day, calendar.monthrange(year, month + 1)[1]))
+
+
 class ContractQuerySet(models.QuerySet):
     def current_on(self, on: date):
         return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
+    @staticmethod
+    def _grants_access(on: date):
+        """The one rule (DESIGN.md § Between organisations): a contract shows its commissioner
+        the service's private records on `on` when the service provider confirmed it, it has
+        started, and it ended no more than settings.CONTRACT_ACCESS_AFTER_END_MONTHS before."""
+        ended_since = months_before(on, settings.CONTRACT_ACCESS_AFTER_END_MONTHS)
+        return (
+            Q(confirmation=Contract.Confirmation.CONFIRMED)
+            & Q(starts_on__lte=on)
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=ended_since))
+        )
+
+    def granting_access_on(self, on: date):
+        """The contracts that show their commissioner the service's private records on `on`."""
+        return self.filter(self._grants_access(on))
+
+    def _service_shared(self, on: date):
+        granting = Contract.objects.granting_access_on(on).filter(
+            commissioner_id=OuterRef("commissioner_id"),
+            service_provider_id=OuterRef("service_provider_id"),
+        )
+        return Exists(granting)
+
+    def of_shared_services(self, on: date):
+        """Contracts whose commissioner sees their service's private records on `on`: it has
+        some contract with the service granting access then (this one or another)."""
+        return self.filter(self._service_shared(on))
+
+    def with_access_on(self, on: date):
+        """Each contract with `grants_access` (this contract does, on `on`) and
+        `service_shared` (some contract of this commissioner with this service does)."""
+        return self.annotate(
+            grants_access=ExpressionWrapper(self._grants_access(on), BooleanField()),
+            service_shared=self._service_shared(on),
+        )
+
 
 class Contract(models.Model):
+    """A commissioner's contract with a service provider, as the commissioner records it.
+
+    It is a claim until the service provider's staff confirm it (or decline it): only a
+    confirmed contract shows the commissioner the service's private records, while it runs
+    and for a while after it ends (`ContractQuerySet.granting_access_on`). The service
+    provider is fixed once recorded, and moving a confirmed contract's dates outwards asks
+    the service provider again (`save`), so consent given is never carried further.
+    """
+
+    class Confirmation(models.TextChoices):
+        PENDING = "pending", "Waiting for the service provider to confirm"
+        CONFIRMED = "confirmed", "Confirmed by the service provider"
+        DECLINED = "declined", "Declined by the service provider"
+
     commissioner = models.ForeignKey(
         Commissioner, on_delete=models.PROTECT, related_name="contracts"
     )
@@ -111,6 +170,18 @@ class Contract(models.Model):
         "UKAS-accredited body as complying with the RRN Training Standards.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The service provider's answer to the claim: who answered, and when.
+    confirmation = models.CharField(
+        max_length=10, choices=Confirmation.choices, default=Confirmation.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract_decisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = ContractQuerySet.as_manager()
 
@@ -129,10 +200,67 @@ class Contract(models.Model):
                 name="contract_ends_after_start",
                 violation_error_message="A contract cannot end before it starts.",
             ),
+            models.CheckConstraint(
+                condition=Q(confirmation__in=["pending", "confirmed", "declined"]),
+                name="contract_confirmation_valid",
+                violation_error_message="Unknown confirmation state.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(confirmation="pending", decided_by__isnull=True, decided_at__isnull=True)
+                    | (
+                        Q(confirmation__in=["confirmed", "declined"])
+                        & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    )
+                ),
+                name="contract_decision_recorded",
+                violation_error_message=(
+                    "A confirmed or declined contract says who decided and when; "
+                    "a pending one says neither."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.reference}: {self.service_provider}"
+
+    # The fields a reset to pending writes, with whatever else the caller saves.
+    DECISION_FIELDS = ("confirmation", "decided_by", "decided_at")
+
+    def save(self, *args, **kwargs):
+        """Consent given for one service and period is not carried to another: the service
+        provider cannot change, and a confirmed contract whose dates move outwards (an
+        earlier start, a later or no end) is a new claim, pending again."""
+        if self.pk is not None and not kwargs.get("force_insert"):
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("service_provider_id", "starts_on", "ends_on", "confirmation")
+                .first()
+            )
+            if stored is not None:
+                service_provider_id, starts_on, ends_on, confirmation = stored
+                if service_provider_id != self.service_provider_id:
+                    raise PermissionError(
+                        "A contract's service provider is fixed when it is recorded: "
+                        "end the contract and record a new one."
+                    )
+                if (
+                    confirmation == self.Confirmation.CONFIRMED
+                    and self.confirmation == self.Confirmation.CONFIRMED
+                    and self.widens(starts_on, ends_on, self.starts_on, self.ends_on)
+                ):
+                    self.confirmation = self.Confirmation.PENDING
+                    self.decided_by = self.decided_at = None
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], *self.DECISION_FIELDS}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def widens(starts_on, ends_on, new_starts_on, new_ends_on):
+        """Whether the new dates reach beyond the old: an earlier start, a later or no end."""
+        later_end = ends_on is not None and (new_ends_on is None or new_ends_on > ends_on)
+        return new_starts_on < starts_on or later_end
 
     def delete(self, *args, **kwargs):
         """A reviewed contract is evidence of what the commissioner checked: never deleted.
@@ -147,6 +275,27 @@ class Contract(models.Model):
 
     def is_current_on(self, on: date):
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+    @property
+    def is_pending(self):
+        return self.confirmation == self.Confirmation.PENDING
+
+    def consent_label(self):
+        """The service provider's answer in words, as the commissioner reads it. A contract
+        loaded `with_access_on` also says when a confirmed one shows nothing (yet, or now)."""
+        service = self.service_provider.name
+        if self.confirmation == self.Confirmation.PENDING:
+            return f"Waiting for {service} to confirm"
+        decided_on = long_date(timezone.localtime(self.decided_at).date())
+        if self.confirmation == self.Confirmation.DECLINED:
+            return f"Declined by {service} on {decided_on}"
+        label = f"Confirmed by {service} on {decided_on}"
+        if getattr(self, "grants_access", True):
+            return label
+        if self.ends_on is not None and self.ends_on < timezone.localdate():
+            months = settings.CONTRACT_ACCESS_AFTER_END_MONTHS
+            return f"{label}: ended more than {months} months ago, so its records are not shown"
+        return f"{label}: its records are shown from the day the contract starts"
 
 
 class ContractReview(models.Model):
@@ -376,6 +525,8 @@ class Alert(models.Model):
         ENDS_IN_90_DAYS = "ends_in_90_days", "Certificate ends within 90 days"
         ENDS_IN_30_DAYS = "ends_in_30_days", "Certificate ends within 30 days"
         ACCREDITATION_CHANGE = "accreditation_change", "Certification body's accreditation changed"
+        CONTRACT_CONFIRMED = "contract_confirmed", "Service provider confirmed a contract"
+        CONTRACT_DECLINED = "contract_declined", "Service provider declined a contract"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"

@@ -23,6 +23,8 @@ COLUMNS = [
 
 def overview_row(row):
     service = row.service_provider
+    if not row.shared:
+        return _not_shared_row(row)
     last_check = row.last_check
     providers = [
         f"{a.arrangement.training_provider.name} ({a.headline.label})" for a in row.arrangements
@@ -40,6 +42,25 @@ def overview_row(row):
         "; ".join(providers),
         last_check.checked_on.isoformat() if last_check else "",
         last_check.get_outcome_display() if last_check else "",
+        row.on.isoformat(),
+    ]
+    return [spreadsheet_safe(v) for v in values]
+
+
+def _not_shared_row(row):
+    """A service that shares nothing with the commissioner: its contracts and their answers."""
+    service = row.service_provider
+    values = [
+        service.name,
+        service.cqc_location_id,
+        service.region.label,
+        "; ".join(c.reference for c in row.contracts),
+        row.counted,
+        "Not shared: " + "; ".join(c.consent_label() for c in row.contracts),
+        "",
+        "",
+        "",
+        "",
         row.on.isoformat(),
     ]
     return [spreadsheet_safe(v) for v in values]

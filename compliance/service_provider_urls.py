@@ -16,4 +16,7 @@ urlpatterns = [
     path("checks/export.csv", views.check_export_csv, name="check_export"),
     path("checks/<int:pk>/", views.check_detail, name="check_detail"),
     path("checks/<int:pk>/evidence/", views.check_evidence, name="check_evidence"),
+    path("contracts/", views.contract_list, name="service_provider_contracts"),
+    path("contracts/<int:pk>/confirm/", views.contract_confirm, name="contract_confirm"),
+    path("contracts/<int:pk>/decline/", views.contract_decline, name="contract_decline"),
 ]

@@ -1,4 +1,5 @@
-"""A service provider's pages: dashboard, arrangements, compliance checks, history, alerts.
+"""A service provider's pages: dashboard, arrangements, compliance checks, history, alerts,
+and the contracts commissioners say they hold with it, to confirm or decline.
 
 Every view's first line fetches the service provider through `get_service_provider_for_user`
 (compliance/views.py, on `ServiceProvider.objects.for_user`): another organisation's pages,
@@ -7,6 +8,7 @@ files and exports are a 404. Verdicts come only from `compliance.verdicts`.
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from pages import submissions
 from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
 
-from . import check_export
+from . import check_export, consent
 from .checks import default_review_due, record_check
 from .filters import ComplianceCheckFilterSet
 from .forms import (
@@ -34,11 +36,12 @@ from .forms import (
     TrainingArrangementForm,
     content_type_for,
 )
-from .models import Alert, ComplianceCheck, TrainingArrangement
+from .models import Alert, ComplianceCheck, Contract, TrainingArrangement
 from .verdicts import REASON_LABELS, ComplianceState, arrangement_verdict
 from .views import _members, get_service_provider_for_user
 
 CHECKS_PER_PAGE = 25
+CONTRACTS_PER_PAGE = 50
 NOTICES_SHOWN = 10
 
 
@@ -92,9 +95,87 @@ def dashboard(request, slug):
             "service_provider": service_provider,
             "dashboard": _dashboard_html(request, service_provider),
             "notices": list(notices),
+            "claims": list(
+                _contracts_of(service_provider).filter(confirmation=Contract.Confirmation.PENDING)
+            ),
+            "access_months": settings.CONTRACT_ACCESS_AFTER_END_MONTHS,
             "members": _members(service_provider),
         },
     )
+
+
+def _contracts_of(service_provider):
+    """The contracts commissioners recorded with this service, oldest claim first."""
+    return (
+        Contract.objects.filter(service_provider=service_provider)
+        .with_access_on(timezone.localdate())
+        .select_related("commissioner", "decided_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@login_required
+def contract_list(request, slug):
+    """Every contract commissioners recorded with this service, and who sees its records."""
+    service_provider = get_service_provider_for_user(request, slug)
+    page = Paginator(_contracts_of(service_provider), CONTRACTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "compliance/service_provider/contract_list.html",
+        {
+            "service_provider": service_provider,
+            "page_obj": page,
+            "access_months": settings.CONTRACT_ACCESS_AFTER_END_MONTHS,
+        },
+    )
+
+
+def _answer(request, slug, pk, *, confirm):
+    """Confirm or decline a commissioner's contract (POST only), then go back where the
+    buttons were."""
+    service_provider = get_service_provider_for_user(request, slug)
+    contract = get_object_or_404(
+        Contract.objects.select_related("commissioner", "service_provider"),
+        pk=pk,
+        service_provider=service_provider,
+    )
+    commissioner = contract.commissioner.name
+    try:
+        consent.decide(contract, request.user, confirm=confirm)
+    except consent.AlreadyDecided:
+        messages.info(
+            request, f"Contract {contract.reference} was already answered: nothing changed"
+        )
+    else:
+        if confirm:
+            messages.success(
+                request,
+                f"Contract {contract.reference} confirmed: {commissioner} can now see your "
+                "training arrangements, compliance checks, evidence and notes",
+            )
+        else:
+            messages.success(
+                request,
+                f"Contract {contract.reference} declined: {commissioner} sees only what the "
+                "public register shows about you",
+            )
+    if request.POST.get("return_to") == "contracts":
+        return redirect("compliance:service_provider_contracts", slug=service_provider.slug)
+    return redirect(service_provider.get_absolute_url())
+
+
+@login_required
+@require_POST
+def contract_confirm(request, slug, pk):
+    return _answer(request, slug, pk, confirm=True)
+
+
+@login_required
+@require_POST
+def contract_decline(request, slug, pk):
+    return _answer(request, slug, pk, confirm=False)
 
 
 def _dashboard_html(request, service_provider):

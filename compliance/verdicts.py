@@ -192,6 +192,8 @@ class ContractedServiceVerdict:
 
     `counted` is False when none of its current contracts requires certified training: the
     service is shown, with its verdict for information, but left out of the counts.
+    `shared` is False when the service has not confirmed a contract with this commissioner
+    (`not_shared_service`): the row has no verdict, arrangements or checks, and no state.
     """
 
     service_verdict: ServiceVerdict
@@ -199,6 +201,7 @@ class ContractedServiceVerdict:
     overdue_reviews: list
     counted: bool
     reasons: list[Reason]
+    shared: bool = True
 
     @property
     def service_provider(self):
@@ -214,6 +217,8 @@ class ContractedServiceVerdict:
 
     @property
     def state(self):
+        if not self.shared:
+            return None  # nothing private is known, so no state either
         return max((r.state for r in self.reasons), default=ComplianceState.COMPLIANT)
 
     @property
@@ -250,3 +255,14 @@ def contracted_service_verdict(
         )
     counted = any(c.requires_certified_training for c in current)
     return ContractedServiceVerdict(service_verdict, current, overdue, counted, reasons)
+
+
+def not_shared_service(service_provider, contracts, on: date) -> ContractedServiceVerdict | None:
+    """A contracted service whose private records this commissioner may not see on `on` (no
+    confirmed contract grants it: compliance.models.ContractQuerySet.granting_access_on): its
+    contracts current on `on`, and nothing else. Never counted. None when none is current."""
+    current = [c for c in contracts if c.is_current_on(on)]
+    if not current:
+        return None
+    nothing_known = ServiceVerdict(service_provider, on, [])
+    return ContractedServiceVerdict(nothing_known, current, [], False, [], shared=False)

@@ -220,6 +220,10 @@ IMPORT_MAX_BYTES = env.int("DJANGO_IMPORT_MAX_BYTES", default=1_000_000)
 # Of those rows, how many may change a certification already on the register: each change is
 # written on its own (event, history, headline periods), about 0.1 to 0.3 s apiece.
 IMPORT_MAX_UPDATES = env.int("DJANGO_IMPORT_MAX_UPDATES", default=25)
+# How long after a confirmed contract ends its commissioner still sees the service's private
+# records (arrangements, checks, evidence, notes): time to close the contract's last review.
+# README § Signing in and access control.
+CONTRACT_ACCESS_AFTER_END_MONTHS = 12
 
 # ---------------------------------------------------------------------------------------------
 # Production: HTTPS, headers, Content Security Policy, static files, sessions, logging.

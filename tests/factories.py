@@ -181,13 +181,28 @@ class CommissionerFactory(DjangoModelFactory):
 
 
 class ContractFactory(DjangoModelFactory):
+    """A contract its service provider confirmed (when it started), as most tests need; the
+    `pending` and `declined` traits make the other states."""
+
     class Meta:
         model = Contract
+
+    class Params:
+        pending = factory.Trait(
+            confirmation=Contract.Confirmation.PENDING, decided_by=None, decided_at=None
+        )
+        declined = factory.Trait(confirmation=Contract.Confirmation.DECLINED)
 
     commissioner = factory.SubFactory(CommissionerFactory)
     service_provider = factory.SubFactory(ServiceProviderFactory)
     reference = factory.Sequence(lambda n: f"CON-{n:04d}")
     starts_on = dt.date(2024, 4, 1)
+    confirmation = Contract.Confirmation.CONFIRMED
+    decided_by = factory.SubFactory(UserFactory)
+    # Long before the tests' "today": not news for the alert job (recent_contract_decisions).
+    decided_at = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(o.starts_on, dt.time(9), tzinfo=dt.UTC)
+    )
 
 
 class ContractReviewFactory(DjangoModelFactory):

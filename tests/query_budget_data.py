@@ -2,7 +2,8 @@
 
 `BudgetData()` makes the standing records the pages are about: a certification body and its
 staff, a busy training provider whose certification has a checkable number, a service provider
-using it, a commissioner contracting that service, and the users who view each page.
+using it, a commissioner contracting that service (confirmed by the service, so that the
+commissioner's pages show its records), and the users who view each page.
 `grow(n, tag)` then adds `n` of every kind of row those pages list, named with `tag` ("Large
 Provider 3", "Large Service 3", …) so that the test can find the rows of the large size on the
 pages: a page whose query count grows with them has an N+1.
@@ -162,7 +163,9 @@ class BudgetData:
 
         # The commissioner: a new service under contract (using a certified and a suspended
         # provider, so it needs action and shows in the report), another contract with the
-        # standing service, and a review of the standing contract.
+        # standing service, and a review of the standing contract. The contracts are confirmed
+        # (ContractFactory); a new service's claim waits for it and another's was declined,
+        # so the overview lists services that share nothing beside those that do.
         service = ServiceProviderFactory(name=f"{name}Service {i}", slug=f"{slug}-service-{i}")
         for provider in (certified, suspended):
             arrangement = TrainingArrangementFactory(
@@ -184,6 +187,26 @@ class BudgetData:
             actions_due_on=dt.date(2027, 1, 1),
         )
         MembershipFactory.of(service, user=self.multi_member)
+        for state in ("pending", "declined"):
+            withheld = ServiceProviderFactory(
+                name=f"{name}Withheld Service {state} {i}", slug=f"{slug}-{state}-service-{i}"
+            )
+            arrangement = TrainingArrangementFactory(service_provider=withheld)
+            ComplianceCheckFactory(arrangement=arrangement)
+            ContractFactory(
+                commissioner=self.commissioner,
+                service_provider=withheld,
+                reference=f"{slug}-{state}-{i}",
+                **{state: True},
+            )
+
+        # Other commissioners' claims of contracts with the standing service, to answer.
+        ContractFactory(
+            commissioner=CommissionerFactory(name=f"{name}Council {i}", slug=f"{slug}-council-{i}"),
+            service_provider=self.service,
+            reference=f"{slug}-claim-{i}",
+            pending=True,
+        )
 
         # The admin: an import of the body's records.
         self.body.imports.create(

@@ -22,8 +22,14 @@ fails):
      everyone else 404. `LOGIN` means "302 to /accounts/login/?next=…".
 2. Public views must be marked `login_not_required` (LoginRequiredMiddleware denies by default),
    so their anonymous row is 200, not LOGIN.
+3. A page that shows one organisation another's private records only with its consent gets a
+   row per state of that consent: `case` names it (rows are unique per name, method and
+   case), `query(world)` adds a query string, and `private(world)` is a text of the private
+   records, which every 200 response contains when `shows_private`, and none does otherwise.
+   The commissioner's pages have one per state of the contract (CONTRACT_CASES).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +39,7 @@ import pytest
 from django.contrib.admindocs.views import simplify_regex
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from standards.models import StandardsEdition
@@ -89,10 +96,14 @@ class Row:
     method: str = "GET"
     expect: dict[str, Any] = field(default_factory=public)
     data: Callable[["World"], dict] | None = None
+    case: str = ""
+    query: Callable[["World"], str] | None = None
+    private: Callable[["World"], str] | None = None
+    shows_private: bool = False
 
     @property
     def id(self):
-        return f"{self.name}-{self.method}"
+        return "-".join(part for part in (self.name, self.method, self.case) if part)
 
 
 class World:
@@ -111,6 +122,7 @@ class World:
         self.certification_body_b = CertificationBodyFactory(slug="certification-body-b")
         self.training_provider_a = TrainingProviderFactory(slug="training-provider-a")
         self.training_provider_b = TrainingProviderFactory(slug="training-provider-b")
+        self._contracted_services = {}
 
     def organisation(self, role, org):
         kind = role.removesuffix("_staff")
@@ -162,11 +174,58 @@ class World:
             actions_due_on=self.contract_a.starts_on.replace(year=2027),
         )
 
+    def contracted_service(self, case):
+        """Service provider A-`case` under a contract with commissioner A in that state
+        (CONTRACT_CASES), with private records since 2020: an arrangement with a provider not
+        on the register, and a check."""
+        if case not in self._contracted_services:
+            self._contracted_services[case] = self._contracted_service(case)
+        return self._contracted_services[case]
+
+    def _contracted_service(self, case):
+        service = ServiceProviderFactory(slug=f"service-provider-a-{case}")
+        provider = TrainingProviderFactory(
+            name=f"Private Provider {case.title()}", slug=f"private-provider-{case}"
+        )
+        arrangement = TrainingArrangementFactory(
+            service_provider=service, training_provider=provider, starts_on=dt.date(2020, 1, 1)
+        )
+        ComplianceCheckFactory(
+            arrangement=arrangement, evidence=f"Private evidence {case}", notes="Private notes"
+        )
+        ContractFactory(
+            commissioner=self.commissioner_a, service_provider=service, **CONTRACT_CASES[case]
+        )
+        return service
+
+    @cached_property
+    def pending_claim_a(self):
+        """A contract commissioner B recorded with service provider A, not yet answered."""
+        return ContractFactory(
+            commissioner=self.commissioner_b, service_provider=self.service_provider_a, pending=True
+        )
+
     @cached_property
     def commissioner_alert_a(self):
         """An alert about commissioner A, for the acting user."""
         recipient = self.acting_user or UserFactory()
         return AlertFactory(recipient=recipient, commissioner=self.commissioner_a)
+
+
+# The states of commissioner A's contract with a service (World.contracted_service): only
+# "confirmed" shows the commissioner the service's private records. "ended" was confirmed
+# but ended longer ago than settings.CONTRACT_ACCESS_AFTER_END_MONTHS (12 months): the
+# overview asked for a day while it ran (ENDED_QUERY) shows nothing private either.
+CONTRACT_CASES = {
+    "confirmed": {},
+    "pending": {"pending": True},
+    "declined": {"declined": True},
+    "ended": {
+        "starts_on": dt.date(2020, 1, 1),
+        "ends_on": timezone.localdate() - dt.timedelta(days=400),
+    },
+}
+ENDED_QUERY = "on=2021-06-01"
 
 
 def slug_of(attribute):
@@ -197,6 +256,74 @@ def co_a_service(world):
     """Commissioner A's slug and service provider A's, a service under contract with A."""
     world.contract_a  # noqa: B018 (creates the contract)
     return {"slug": world.commissioner_a.slug, "service_slug": world.service_provider_a.slug}
+
+
+def co_a_with(case):
+    """Commissioner A's slug; the page lists (or filters on) service A-`case`."""
+
+    def kwargs(world):
+        world.contracted_service(case)
+        return {"slug": world.commissioner_a.slug}
+
+    return kwargs
+
+
+def co_a_service_in(case):
+    """Commissioner A's slug and service A-`case`'s, contracted in that state."""
+    return lambda world: {
+        "slug": world.commissioner_a.slug,
+        "service_slug": world.contracted_service(case).slug,
+    }
+
+
+def provider_of(case):
+    return lambda world: f"Private Provider {case.title()}"
+
+
+def contract_case_rows():
+    """The commissioner's pages that show services' records, once per contract state."""
+    rows = []
+    for case in CONTRACT_CASES:
+        shows = case == "confirmed"
+        common = {"case": case, "shows_private": shows, "expect": CO_STAFF}
+        as_of = {"query": lambda w: ENDED_QUERY} if case == "ended" else {}
+        rows += [
+            Row(
+                "compliance:commissioner_service",
+                co_a_service_in(case),
+                private=provider_of(case),
+                **common,
+            ),
+            Row(
+                "compliance:commissioner",
+                co_a_with(case),
+                private=provider_of(case),
+                **as_of,
+                **common,
+            ),
+            Row(
+                "compliance:commissioner_export",
+                co_a_with(case),
+                private=provider_of(case),
+                **as_of,
+                **common,
+            ),
+            Row(
+                "compliance:commissioner_report",
+                co_a_with(case),
+                private=lambda w: "no certification on the register",
+                **as_of,
+                **common,
+            ),
+            Row(
+                "compliance:commissioner_exposure",
+                co_a_with(case),
+                query=lambda w, case=case: f"training_provider=private-provider-{case}",
+                private=lambda w, case=case: f"service-provider-a-{case}",
+                **common,
+            ),
+        ]
+    return rows
 
 
 def current_edition_slug(world):
@@ -269,6 +396,21 @@ ROWS = [
     Row("compliance:check_export", sp_a(), expect=SP_STAFF),
     Row("compliance:check_detail", sp_a(pk="check_a"), expect=SP_STAFF),
     Row("compliance:check_evidence", sp_a(pk="check_a"), expect=SP_STAFF),
+    # Contracts commissioners recorded with the service: only its own staff (and superusers)
+    # answer them; the commissioner who recorded one cannot confirm it.
+    Row("compliance:service_provider_contracts", sp_a(), expect=SP_STAFF),
+    Row(
+        "compliance:contract_confirm",
+        sp_a(pk="pending_claim_a"),
+        "POST",
+        members_of("service_provider", 302),
+    ),
+    Row(
+        "compliance:contract_decline",
+        sp_a(pk="pending_claim_a"),
+        "POST",
+        members_of("service_provider", 302),
+    ),
     # compliance: a commissioner's pages (commissioner_urls.py). Forms posted empty are shown
     # again with errors (200); commissioner B's staff get 404 on every page of A.
     Row("compliance:commissioner", co_a(), expect=CO_STAFF),
@@ -282,6 +424,7 @@ ROWS = [
         members_of("commissioner", 302),
     ),
     Row("compliance:commissioner_service", co_a_service, expect=CO_STAFF),
+    *contract_case_rows(),
     Row("compliance:contract_list", co_a(), expect=CO_STAFF),
     Row("compliance:contract_new", co_a(), expect=CO_STAFF),
     Row("compliance:contract_new", co_a(), "POST", CO_STAFF),
@@ -307,6 +450,8 @@ def world(db, settings, tmp_path):
 
 def request(client, row, world):
     url = reverse(row.name, kwargs=row.kwargs(world) if row.kwargs else None)
+    if row.query:
+        url = f"{url}?{row.query(world)}"
     if row.method == "GET":
         return client.get(url)
     if row.method == "POST":
@@ -331,13 +476,25 @@ def test_access(client, world, row, actor):
         assert response["Location"].startswith("/accounts/login/?next="), response["Location"]
     else:
         assert response.status_code == expected, f"{actor} {row.id}: {response.status_code}"
+    if row.private:
+        body = _body(response)
+        if row.shows_private and expected == 200:
+            assert row.private(world) in body, f"{actor} {row.id}: private records not shown"
+        else:
+            assert row.private(world) not in body, f"{actor} {row.id}: private records shown"
+
+
+def _body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 def test_every_row_says_what_every_actor_gets():
     for row in ROWS:
         assert set(row.expect) == set(ACTORS), row.id
         assert row.method in {"GET", "POST"}, row.id
-    assert len({row.id for row in ROWS}) == len(ROWS), "one row per URL name and method"
+    assert len({row.id for row in ROWS}) == len(ROWS), "one row per URL name, method and case"
 
 
 def url_patterns(patterns=None, namespace=None, prefix="", excluded=EXCLUDED_NAMESPACES):

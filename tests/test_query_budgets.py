@@ -118,6 +118,13 @@ BUDGETS = [
         kwargs=lambda d: {"slug": d.service.slug, "pk": d.check.pk},
         shows=None,  # one check; its provider's certifications and history grow behind it
     ),
+    Page(
+        "compliance:service_provider_contracts",
+        8,
+        viewer="service_staff",
+        kwargs=service,
+        shows="{tag} Council",  # the claims to answer, with their buttons
+    ),
     # A commissioner's pages
     Page("compliance:commissioner", 23, viewer="commissioner_staff", kwargs=commissioner),
     Page("compliance:commissioner_export", 19, viewer="commissioner_staff", kwargs=commissioner),
@@ -210,6 +217,8 @@ NOT_LISTS = {
     "compliance:alert_settings": "a form about the viewer",
     "compliance:arrangement_end": "a form about one arrangement",
     "compliance:check_evidence": "a file download",
+    "compliance:contract_confirm": "POST only",
+    "compliance:contract_decline": "POST only",
     # A commissioner's forms and actions
     "compliance:commissioner_alert_read": "POST only",
     "compliance:contract_new": "a form (the service is typed, not chosen from a list)",

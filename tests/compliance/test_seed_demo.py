@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from certification.models import Certification
-from compliance.models import ServiceProvider, TrainingArrangement
+from compliance.models import Commissioner, Contract, ServiceProvider, TrainingArrangement
 from compliance.verdicts import ComplianceState, arrangement_verdict
 from providers.models import TrainingProvider
 
@@ -67,3 +67,25 @@ def test_demo_certifiers_are_admin_staff_of_their_own_body_only(settings):
     assert [m.certification_body.slug for m in certifier.memberships.all()] == [
         "restraint-standards-certification"
     ]
+
+
+def test_demo_commissioners_see_their_confirmed_services_and_care_has_a_claim_to_answer(
+    settings,
+):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    northshire = Commissioner.objects.get(memberships__user__email="commissioner@example.org")
+    states = dict(
+        Contract.objects.filter(commissioner=northshire).values_list("reference", "confirmation")
+    )
+    assert list(states.values()).count("confirmed") == 8
+    assert list(states.values()).count("declined") == 1
+    shared = Contract.objects.filter(commissioner=northshire).granting_access_on(
+        timezone.localdate()
+    )
+    assert shared.count() == 8
+
+    care = ServiceProvider.objects.get(memberships__user__email="care@example.org")
+    (claim,) = Contract.objects.filter(service_provider=care, confirmation="pending")
+    assert claim.commissioner.memberships.filter(user__email="commissioner2@example.org").exists()
+    assert not Contract.objects.filter(confirmation="confirmed", decided_by__isnull=True).exists()
