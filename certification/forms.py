@@ -10,7 +10,7 @@ from pages.import_limits import limits_text
 
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
 from .certificate_numbers import EXAMPLE_CERTIFICATE_NUMBER, certificate_key
-from .models import AccreditationChange, Certification
+from .models import DUPLICATE_NUMBER_MESSAGE, AccreditationChange, Certification
 from .services import Certificate, normalise_certificate_number, stale_message
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
 
@@ -212,8 +212,9 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
 
     def clean_certificate_number(self):
         number = normalise_certificate_number(self.cleaned_data.get("certificate_number"))
-        if number and Certification.objects.filter(certificate_number=number).exists():
-            raise ValidationError("Another certification already has this certificate number.")
+        key = certificate_key(number)
+        if key and Certification.objects.filter(certificate_key=key).exists():
+            raise ValidationError(DUPLICATE_NUMBER_MESSAGE)
         return number
 
     def clean_effective_date(self):
@@ -274,7 +275,7 @@ class CertificateCheckForm(forms.Form):
     )
 
     def clean_number(self):
-        number = "".join(self.cleaned_data["number"].split())
+        number = normalise_certificate_number(self.cleaned_data["number"]) or ""
         if not certificate_key(number):
             raise forms.ValidationError(
                 f"Enter a certificate number, like {EXAMPLE_CERTIFICATE_NUMBER}"

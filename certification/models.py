@@ -153,6 +153,8 @@ class AccreditationChange(models.Model):
 # A certification's provider and body are fixed once it is created (not transferable).
 FIXED_FIELDS = ("provider_id", "body_id")
 
+DUPLICATE_NUMBER_MESSAGE = "Another certification already has this certificate number"
+
 
 class Certification(models.Model):
     """A provider's certification by one body: its current state, mirrored from its events.
@@ -254,6 +256,14 @@ class Certification(models.Model):
                     "An affiliate certification names its parent certification; "
                     "other certifications do not."
                 ),
+            ),
+            # One certification per number however it is written: RRN-2024-0061 and
+            # RRN/2024/0061 are the same certificate to whoever checks it.
+            models.UniqueConstraint(
+                fields=["certificate_key"],
+                condition=Q(certificate_key__isnull=False),
+                name="certification_certificate_key_unique",
+                violation_error_message=DUPLICATE_NUMBER_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["provider", "body"],

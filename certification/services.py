@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .certificate_numbers import normalise_certificate_number
+from .certificate_numbers import certificate_key, normalise_certificate_number
 from .models import (
+    DUPLICATE_NUMBER_MESSAGE,
     FIXED_FIELDS,
     AccreditationChange,
     Certification,
@@ -53,6 +54,18 @@ def _check_certificate(certificate, effective_date):
         errors["certified_on"] = "The certificate cannot start after the move takes effect."
     if errors:
         raise ValidationError(errors)
+
+
+def _check_number_free(number, certification=None):
+    """Refuse `number` when another certification holds it now, however written (its key).
+    A number a certification held before (in its events) may be given again, as it always
+    could: the certificate check tells the two apart by the exact number."""
+    key = certificate_key(number)
+    holders = Certification.objects.filter(certificate_key=key)
+    if certification is not None:
+        holders = holders.exclude(pk=certification.pk)
+    if key and holders.exists():
+        raise ValidationError({"certificate_number": DUPLICATE_NUMBER_MESSAGE})
 
 
 def _check_effective_date(effective_date, last_event, today):
@@ -100,6 +113,7 @@ def register_certification(
     if status == Status.CERTIFIED:
         _check_certificate(certificate, effective_date)
         number = normalise_certificate_number(certificate.number)
+        _check_number_free(number)
         certified_on, valid_until = certificate.certified_on, certificate.valid_until
     certification = Certification(
         provider=provider,
@@ -170,15 +184,7 @@ def move_certification(
     elif to_status == Status.WORKING_TOWARDS:
         # Re-applying starts a new cycle: the old certificate no longer stands.
         locked.certificate_number = locked.certified_on = locked.valid_until = None
-    if (
-        locked.certificate_number
-        and Certification.objects.filter(certificate_number=locked.certificate_number)
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {"certificate_number": "Another certification already has this certificate number."}
-        )
+    _check_number_free(locked.certificate_number, locked)
     from_status = locked.status
     # The version check is in the UPDATE itself, so it holds even where SELECT ... FOR UPDATE
     # does not lock (SQLite): of two concurrent moves, only one finds its version.
