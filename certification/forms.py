@@ -127,31 +127,20 @@ class ScopeFieldsMixin:
 
     def clean_scope_fields(self, provider, body):
         data = self.cleaned_data
-        parent = data.get("parent")
-        if parent is not None and body is not None:
-            if self.instance.pk is not None and parent.pk == self.instance.pk:
-                self.add_error("parent", "A certification cannot be its own parent")
-            elif parent.body_id != body.pk and (
-                self.instance.pk is None or parent.pk != self.instance.parent_id
-            ):
-                # An affiliate delivers its parent's curriculum under the parent's
-                # certification, so the same body certifies both.
-                self.add_error(
-                    "parent", "Choose a parent certification by the same certification body"
-                )
-        curricula = data.get("curricula")
-        if curricula and provider is not None:
-            allowed = {provider.pk}
-            if parent is not None:
-                allowed.add(parent.provider_id)
-            foreign = [c for c in curricula if c.provider_id not in allowed]
-            if foreign:
-                self.add_error(
-                    "curricula",
-                    "Choose only curricula of this training provider (or, for an affiliate, "
-                    f"of its parent's provider): {', '.join(c.name for c in foreign)} "
-                    "is another provider's",
-                )
+        problems = self.instance.scope_problems(
+            provider=provider, body=body, parent=data.get("parent"), curricula=data.get("curricula")
+        )
+        if problems.get("parent") == "itself":
+            self.add_error("parent", "A certification cannot be its own parent")
+        elif problems.get("parent") == "other_body":
+            self.add_error("parent", "Choose a parent certification by the same certification body")
+        if foreign := problems.get("curricula"):
+            self.add_error(
+                "curricula",
+                "Choose only curricula of this training provider (or, for an affiliate, "
+                f"of its parent's provider): {', '.join(c.name for c in foreign)} "
+                "is another provider's",
+            )
 
 
 class CertificationChangeForm(ScopeFieldsMixin, forms.ModelForm):

@@ -358,6 +358,30 @@ class Certification(models.Model):
                 }
             )
 
+    def scope_problems(self, *, provider, body, parent, curricula):
+        """What is wrong with this scope for a certification of `provider` by `body`: the one
+        rule of the edit forms and of a provider or body correction.
+
+        {"parent": "itself" | "other_body", "curricula": [another provider's curricula]}, each
+        only when it applies. An affiliate delivers its parent's curriculum under the parent's
+        certification, so the same body certifies both; its curricula are its own provider's
+        or its parent's. A parent already recorded by another body is left alone until the
+        body itself changes (a correction)."""
+        problems = {}
+        if parent is not None and body is not None:
+            if self.pk is not None and parent.pk == self.pk:
+                problems["parent"] = "itself"
+            elif parent.body_id != body.pk and (
+                self.pk is None or parent.pk != self.parent_id or body.pk != self.body_id
+            ):
+                problems["parent"] = "other_body"
+        if curricula and provider is not None:
+            allowed = {provider.pk} | ({parent.provider_id} if parent is not None else set())
+            foreign = [c for c in curricula if c.provider_id not in allowed]
+            if foreign:
+                problems["curricula"] = foreign
+        return problems
+
     def event_on(self, on):
         """The last event in force on `on` (uses prefetched events), or None."""
         in_force = None

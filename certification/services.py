@@ -4,6 +4,7 @@ Each is atomic: the new state and the event that explains it are written togethe
 all. Callers pass who is acting and why; the history can then always answer "who and why".
 """
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -325,7 +326,8 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     A `CertificationCorrection` (who, when, why, from and to) is written first (the database
     lets the certification change only as it says), then the certification, with the reason
     in its field history. The headline periods of every provider whose headline it changes,
-    the old provider's and the new one's (and their affiliates'), are rebuilt.
+    the old provider's and the new one's (and their affiliates'), are rebuilt. Refused while
+    the scope would not fit the corrected provider and body (`_check_corrected_scope`).
     """
     from .headline_periods import providers_affected_by_certifications, rebuild_for_providers
 
@@ -345,6 +347,7 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
         raise ValidationError(
             {"provider": "This provider already has a current certification with this body"}
         )
+    _check_corrected_scope(locked, provider, body)
     affected = providers_affected_by_certifications([locked.pk])  # the old provider's side
     correction = CertificationCorrection.objects.create(
         certification=locked,
@@ -370,3 +373,63 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     # certification too.
     rebuild_for_providers(affected | providers_affected_by_certifications([locked.pk]))
     return correction
+
+
+def _check_corrected_scope(certification, provider, body):
+    """The scope rule of the edit forms (`Certification.scope_problems`) for the certification
+    under its corrected provider and body, and for its affiliates, whose parent it is.
+
+    Refused rather than tidied: which curricula or affiliates go is the administrator's call,
+    made first through an ordinary edit."""
+    errors = {"provider": [], "body": []}
+    parent = certification.parent
+    problems = certification.scope_problems(
+        provider=provider, body=body, parent=parent, curricula=list(certification.curricula.all())
+    )
+    if problems.get("parent"):
+        errors["body"].append(
+            f"Choose {parent.body}, the body of this affiliate's parent certification: an "
+            "affiliate and its parent are certified by the same body"
+        )
+    if foreign := problems.get("curricula"):
+        errors["provider"].append(
+            f"Remove {_names(foreign)} from this certification's curricula first: "
+            f"{_they_are(foreign)} not {provider}'s"
+        )
+    affiliates = list(
+        certification.affiliates.select_related("provider", "body").prefetch_related("curricula")
+    )
+    by_other_body = [a.provider for a in affiliates if a.body_id != body.pk]
+    if body.pk != certification.body_id and by_other_body:
+        errors["body"].append(
+            f"Give this certification's affiliates ({_names(by_other_body)}) another parent "
+            f"first: they are not certified by {body}, and an affiliate and its parent are "
+            "certified by the same body"
+        )
+    corrected = copy(certification)
+    corrected.provider_id, corrected.body_id = provider.pk, body.pk
+    foreign = [
+        curriculum
+        for affiliate in affiliates
+        for curriculum in affiliate.scope_problems(
+            provider=affiliate.provider,
+            body=affiliate.body,
+            parent=corrected,
+            curricula=list(affiliate.curricula.all()),
+        ).get("curricula", [])
+    ]
+    if foreign:
+        errors["provider"].append(
+            f"Remove {_names(foreign)} from the curricula of this certification's affiliates "
+            f"first: {_they_are(foreign)} not {provider}'s"
+        )
+    if errors := {field: messages for field, messages in errors.items() if messages}:
+        raise ValidationError(errors)
+
+
+def _names(objects):
+    return ", ".join(str(o) for o in objects)
+
+
+def _they_are(objects):
+    return "they are" if len(objects) > 1 else "it is"
