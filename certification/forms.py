@@ -291,16 +291,13 @@ class CertificationImportForm(forms.Form):
         )
 
     def clean_file(self):
-        from pages.import_limits import ImportTooLarge, check_size
+        from pages.import_limits import ImportTooLarge, read_capped
 
         from .importing import ImportFileError, decode_upload, read_rows
 
         upload = self.cleaned_data["file"]
         try:
-            check_size(upload.size)  # before reading it
-            # Never more than the cap and a byte, whatever the upload says its size is.
-            raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
-            check_size(len(raw))
+            raw = read_capped(upload)
             text = decode_upload(raw)
             read_rows(text)
         except (ImportFileError, ImportTooLarge) as error:
