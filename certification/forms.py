@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pages.import_limits import limits_text
 
+from . import models
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
 from .certificate_numbers import EXAMPLE_CERTIFICATE_NUMBER, certificate_key
 from .models import DUPLICATE_NUMBER_MESSAGE, AccreditationChange, Certification
@@ -17,7 +18,7 @@ from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
 # Everything an editor may change on a certification; status, certificate number and dates
 # change only through status moves; provider and body are chosen once, when it is created
 # (certification is not transferable; see `services.correct_provider_or_body`).
-FIXED_FIELDS = ["provider", "body"]
+FIXED_FIELDS = [name.removesuffix("_id") for name in models.FIXED_FIELDS]
 EDITABLE_FIELDS = [
     "role",
     "parent",

@@ -384,3 +384,16 @@ def test_corrections_are_append_only(superuser, certification, right_provider):
         CertificationCorrection.objects.update(reason="Rewritten")
     with pytest.raises(PermissionError):
         correction.delete()
+
+
+def test_bulk_writes_refuse_whatever_models_fixed_fields_lists(monkeypatch, certification):
+    """One list of fixed fields (certification.models.FIXED_FIELDS): the bulk-write guard and
+    the add form read it rather than keeping copies."""
+    from certification import forms, models
+
+    assert forms.FIXED_FIELDS == ["provider", "body"]
+    monkeypatch.setattr(models, "FIXED_FIELDS", (*models.FIXED_FIELDS, "registered_on"))
+    with pytest.raises(PermissionError):
+        Certification.objects.filter(pk=certification.pk).update(registered_on="2020-01-01")
+    with pytest.raises(PermissionError):
+        Certification.objects.bulk_update([certification], ["registered_on"])
