@@ -8,7 +8,7 @@ since replaced (they stay in the certification's events).
 from dataclasses import dataclass
 from datetime import date
 
-from .certificate_numbers import certificate_key
+from .certificate_numbers import certificate_key, normalise_certificate_number
 from .models import Certification, CertificationEvent
 from .verdicts import HEADLINE_COLOURS, Headline, ProviderHeadline, long_date
 
@@ -125,7 +125,7 @@ def check_certificate(number, on):
     key = certificate_key(number)
     if not key:
         return None
-    number = "".join(str(number).split()).upper()
+    number = normalise_certificate_number(number)
     # One indexed lookup per table, UNIONed: an OR across the join made PostgreSQL read
     # every event of every certification.
     holders = (
@@ -146,19 +146,28 @@ def check_certificate(number, on):
         .filter(pk__in=holders)
         .order_by("pk")
     )
-    # A number belongs to one certification (unique while current; an old number in events
-    # could only clash with another's through bad data): prefer the one holding it now.
+    # One certification holds a key now (unique), but a number it replaced may since have
+    # been given to another, written differently (RRN-2024-0061 then RRN/2024/0061). Prefer
+    # the number exactly as typed (held now, then held before), then the one holding it now.
     candidates = list(matches[:5])
     if not candidates:
         return CertificateCheck(number=number, on=on)
-    certification = next((c for c in candidates if c.certificate_key == key), candidates[0])
-    register_number = next(
-        (
-            e.certificate_number
-            for e in reversed(certification.ordered_events())
-            if e.certificate_key == key
-        ),
-        certification.certificate_number,
+
+    def held(certification, matching):
+        return [e for e in certification.ordered_events() if matching(e.certificate_number)]
+
+    def rank(certification):
+        exact_now = certification.certificate_number == number
+        exact_before = bool(held(certification, lambda n: n == number))
+        return (not exact_now, not exact_before, certification.certificate_key != key)
+
+    certification = min(candidates, key=rank)
+    exact = held(certification, lambda n: n == number)
+    by_key = held(certification, lambda n: certificate_key(n) == key)
+    register_number = (
+        number
+        if certification.certificate_number == number or exact
+        else (by_key[-1].certificate_number if by_key else certification.certificate_number)
     )
     return CertificateCheck(
         number=number,

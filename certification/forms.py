@@ -8,16 +8,17 @@ from django.utils import timezone
 
 from pages.import_limits import limits_text
 
+from . import models
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
 from .certificate_numbers import EXAMPLE_CERTIFICATE_NUMBER, certificate_key
-from .models import AccreditationChange, Certification
+from .models import DUPLICATE_NUMBER_MESSAGE, AccreditationChange, Certification
 from .services import Certificate, normalise_certificate_number, stale_message
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
 
 # Everything an editor may change on a certification; status, certificate number and dates
 # change only through status moves; provider and body are chosen once, when it is created
 # (certification is not transferable; see `services.correct_provider_or_body`).
-FIXED_FIELDS = ["provider", "body"]
+FIXED_FIELDS = [name.removesuffix("_id") for name in models.FIXED_FIELDS]
 EDITABLE_FIELDS = [
     "role",
     "parent",
@@ -127,31 +128,20 @@ class ScopeFieldsMixin:
 
     def clean_scope_fields(self, provider, body):
         data = self.cleaned_data
-        parent = data.get("parent")
-        if parent is not None and body is not None:
-            if self.instance.pk is not None and parent.pk == self.instance.pk:
-                self.add_error("parent", "A certification cannot be its own parent")
-            elif parent.body_id != body.pk and (
-                self.instance.pk is None or parent.pk != self.instance.parent_id
-            ):
-                # An affiliate delivers its parent's curriculum under the parent's
-                # certification, so the same body certifies both.
-                self.add_error(
-                    "parent", "Choose a parent certification by the same certification body"
-                )
-        curricula = data.get("curricula")
-        if curricula and provider is not None:
-            allowed = {provider.pk}
-            if parent is not None:
-                allowed.add(parent.provider_id)
-            foreign = [c for c in curricula if c.provider_id not in allowed]
-            if foreign:
-                self.add_error(
-                    "curricula",
-                    "Choose only curricula of this training provider (or, for an affiliate, "
-                    f"of its parent's provider): {', '.join(c.name for c in foreign)} "
-                    "is another provider's",
-                )
+        problems = self.instance.scope_problems(
+            provider=provider, body=body, parent=data.get("parent"), curricula=data.get("curricula")
+        )
+        if problems.get("parent") == "itself":
+            self.add_error("parent", "A certification cannot be its own parent")
+        elif problems.get("parent") == "other_body":
+            self.add_error("parent", "Choose a parent certification by the same certification body")
+        if foreign := problems.get("curricula"):
+            self.add_error(
+                "curricula",
+                "Choose only curricula of this training provider (or, for an affiliate, "
+                f"of its parent's provider): {', '.join(c.name for c in foreign)} "
+                "is another provider's",
+            )
 
 
 class CertificationChangeForm(ScopeFieldsMixin, forms.ModelForm):
@@ -212,8 +202,9 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
 
     def clean_certificate_number(self):
         number = normalise_certificate_number(self.cleaned_data.get("certificate_number"))
-        if number and Certification.objects.filter(certificate_number=number).exists():
-            raise ValidationError("Another certification already has this certificate number.")
+        key = certificate_key(number)
+        if key and Certification.objects.filter(certificate_key=key).exists():
+            raise ValidationError(DUPLICATE_NUMBER_MESSAGE)
         return number
 
     def clean_effective_date(self):
@@ -274,7 +265,7 @@ class CertificateCheckForm(forms.Form):
     )
 
     def clean_number(self):
-        number = "".join(self.cleaned_data["number"].split())
+        number = normalise_certificate_number(self.cleaned_data["number"]) or ""
         if not certificate_key(number):
             raise forms.ValidationError(
                 f"Enter a certificate number, like {EXAMPLE_CERTIFICATE_NUMBER}"
@@ -301,16 +292,13 @@ class CertificationImportForm(forms.Form):
         )
 
     def clean_file(self):
-        from pages.import_limits import ImportTooLarge, check_size
+        from pages.import_limits import ImportTooLarge, read_capped
 
         from .importing import ImportFileError, decode_upload, read_rows
 
         upload = self.cleaned_data["file"]
         try:
-            check_size(upload.size)  # before reading it
-            # Never more than the cap and a byte, whatever the upload says its size is.
-            raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
-            check_size(len(raw))
+            raw = read_capped(upload)
             text = decode_upload(raw)
             read_rows(text)
         except (ImportFileError, ImportTooLarge) as error:

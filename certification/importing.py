@@ -39,6 +39,7 @@ from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
+from .certificate_numbers import certificate_key
 from .headline_periods import rebuild_for_providers
 from .models import Certification, CertificationEvent
 from .services import (
@@ -305,7 +306,7 @@ class Importer:
             row_plan = self._plan_row(row_number, cells, plan.errors)
             if row_plan is None:
                 continue
-            number = row_plan.certificate.number if row_plan.certificate else None
+            number = certificate_key(row_plan.certificate.number) if row_plan.certificate else None
             if number:
                 if number in seen_numbers:
                     plan.errors.append(
@@ -376,22 +377,20 @@ class Importer:
         for certification in certifications:
             if certification.status in CURRENT_STATUSES:
                 self.current_by_provider[certification.provider_id] = certification
-            if certification.certificate_number:
-                self.by_number[certification.certificate_number] = certification
-        file_numbers = {
-            normalise_certificate_number(cells.get("certificate_number"))
-            for _, cells in rows
-            if (cells.get("certificate_number") or "").strip()
-        }
+            if certification.certificate_key:
+                self.by_number[certification.certificate_key] = certification
+        # By key: a number written with other separators (RRN/2024/0061 for RRN-2024-0061)
+        # is the same certificate number.
+        file_keys = {certificate_key(cells.get("certificate_number")) for _, cells in rows} - {None}
         self.numbers_elsewhere = dict(
-            Certification.objects.filter(certificate_number__in=file_numbers)
+            Certification.objects.filter(certificate_key__in=file_keys)
             .exclude(body=self.body)
-            .values_list("certificate_number", "body__name")
+            .values_list("certificate_key", "body__name")
         )
         self.numbers_taken = dict(
-            Certification.objects.filter(
-                certificate_number__in=file_numbers, body=self.body
-            ).values_list("certificate_number", "provider_id")
+            Certification.objects.filter(certificate_key__in=file_keys, body=self.body).values_list(
+                "certificate_key", "provider_id"
+            )
         )
         self.regions = _vocabulary(Region)
         self.vocabularies = {name: _vocabulary(model) for name, model in SCOPE_COLUMNS.items()}
@@ -468,10 +467,11 @@ class Importer:
             error("valid_until", "must be after certified_on.")
         if number and dates["certified_on"] and dates["valid_until"]:
             plan.certificate = Certificate(number, dates["certified_on"], dates["valid_until"])
-        if number and number in self.numbers_elsewhere:
+        key = certificate_key(number)
+        if key and key in self.numbers_elsewhere:
             error(
                 "certificate_number",
-                f"belongs to a certification by {self.numbers_elsewhere[number]}.",
+                f"belongs to a certification by {self.numbers_elsewhere[key]}.",
             )
         scope = {}
         for column, terms in self.vocabularies.items():
@@ -501,11 +501,11 @@ class Importer:
                 )
             provider = same_name[0] if len(same_name) == 1 else None
         certification = None
-        if number and number in self.by_number:
-            certification = self.by_number[number]
+        if key and key in self.by_number:
+            certification = self.by_number[key]
             if provider is not None and certification.provider_id != provider.pk:
                 error("certificate_number", "belongs to another provider's certification.")
-        elif number and number in self.numbers_taken:
+        elif key and key in self.numbers_taken:
             error("certificate_number", "belongs to another provider's certification.")
         if certification is None and provider is not None:
             certification = self.current_by_provider.get(provider.pk)
@@ -549,7 +549,7 @@ class Importer:
         changes = []
         certificate = plan.certificate
         same_certificate = certificate is None or (
-            certificate.number == certification.certificate_number
+            certificate_key(certificate.number) == certification.certificate_key
             and certificate.certified_on == certification.certified_on
             and certificate.valid_until == certification.valid_until
         )
@@ -697,7 +697,7 @@ class Importer:
             row.certificate
             and row.status == Status.CERTIFIED
             and (
-                row.certificate.number != certification.certificate_number
+                certificate_key(row.certificate.number) != certification.certificate_key
                 or row.certificate.certified_on != certification.certified_on
                 or row.certificate.valid_until != certification.valid_until
             )

@@ -153,6 +153,8 @@ class AccreditationChange(models.Model):
 # A certification's provider and body are fixed once it is created (not transferable).
 FIXED_FIELDS = ("provider_id", "body_id")
 
+DUPLICATE_NUMBER_MESSAGE = "Another certification already has this certificate number"
+
 
 class Certification(models.Model):
     """A provider's certification by one body: its current state, mirrored from its events.
@@ -255,6 +257,14 @@ class Certification(models.Model):
                     "other certifications do not."
                 ),
             ),
+            # One certification per number however it is written: RRN-2024-0061 and
+            # RRN/2024/0061 are the same certificate to whoever checks it.
+            models.UniqueConstraint(
+                fields=["certificate_key"],
+                condition=Q(certificate_key__isnull=False),
+                name="certification_certificate_key_unique",
+                violation_error_message=DUPLICATE_NUMBER_MESSAGE,
+            ),
             models.UniqueConstraint(
                 fields=["provider", "body"],
                 condition=Q(status__in=CURRENT_STATUSES),
@@ -347,6 +357,30 @@ class Certification(models.Model):
                     "training service"
                 }
             )
+
+    def scope_problems(self, *, provider, body, parent, curricula):
+        """What is wrong with this scope for a certification of `provider` by `body`: the one
+        rule of the edit forms and of a provider or body correction.
+
+        {"parent": "itself" | "other_body", "curricula": [another provider's curricula]}, each
+        only when it applies. An affiliate delivers its parent's curriculum under the parent's
+        certification, so the same body certifies both; its curricula are its own provider's
+        or its parent's. A parent already recorded by another body is left alone until the
+        body itself changes (a correction)."""
+        problems = {}
+        if parent is not None and body is not None:
+            if self.pk is not None and parent.pk == self.pk:
+                problems["parent"] = "itself"
+            elif parent.body_id != body.pk and (
+                self.pk is None or parent.pk != self.parent_id or body.pk != self.body_id
+            ):
+                problems["parent"] = "other_body"
+        if curricula and provider is not None:
+            allowed = {provider.pk} | ({parent.provider_id} if parent is not None else set())
+            foreign = [c for c in curricula if c.provider_id not in allowed]
+            if foreign:
+                problems["curricula"] = foreign
+        return problems
 
     def event_on(self, on):
         """The last event in force on `on` (uses prefetched events), or None."""

@@ -30,17 +30,24 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError(f"{self.model.__name__} records are append-only.")
 
 
+def _fixed_names():
+    """certification.models.FIXED_FIELDS by attname and by name (provider_id, provider).
+    Imported when called: the models module imports this one."""
+    from .models import FIXED_FIELDS
+
+    return {*FIXED_FIELDS, *(name.removesuffix("_id") for name in FIXED_FIELDS)}
+
+
 class CertificationQuerySet(models.QuerySet):
     # Certification is not transferable (certification.models): bulk writes never move one.
-    _FIXED = {"provider", "provider_id", "body", "body_id"}
 
     def update(self, **kwargs):
-        if self._FIXED & kwargs.keys():
+        if _fixed_names() & kwargs.keys():
             raise PermissionError("A certification's provider and body cannot change.")
         return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        if self._FIXED & set(fields):
+        if _fixed_names() & set(fields):
             raise PermissionError("A certification's provider and body cannot change.")
         return super().bulk_update(objs, fields, *args, **kwargs)
 

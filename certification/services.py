@@ -4,6 +4,7 @@ Each is atomic: the new state and the event that explains it are written togethe
 all. Callers pass who is acting and why; the history can then always answer "who and why".
 """
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,8 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .certificate_numbers import normalise_certificate_number
+from .certificate_numbers import certificate_key, normalise_certificate_number
 from .models import (
+    DUPLICATE_NUMBER_MESSAGE,
     FIXED_FIELDS,
     AccreditationChange,
     Certification,
@@ -53,6 +55,18 @@ def _check_certificate(certificate, effective_date):
         errors["certified_on"] = "The certificate cannot start after the move takes effect."
     if errors:
         raise ValidationError(errors)
+
+
+def _check_number_free(number, certification=None):
+    """Refuse `number` when another certification holds it now, however written (its key).
+    A number a certification held before (in its events) may be given again, as it always
+    could: the certificate check tells the two apart by the exact number."""
+    key = certificate_key(number)
+    holders = Certification.objects.filter(certificate_key=key)
+    if certification is not None:
+        holders = holders.exclude(pk=certification.pk)
+    if key and holders.exists():
+        raise ValidationError({"certificate_number": DUPLICATE_NUMBER_MESSAGE})
 
 
 def _check_effective_date(effective_date, last_event, today):
@@ -100,6 +114,7 @@ def register_certification(
     if status == Status.CERTIFIED:
         _check_certificate(certificate, effective_date)
         number = normalise_certificate_number(certificate.number)
+        _check_number_free(number)
         certified_on, valid_until = certificate.certified_on, certificate.valid_until
     certification = Certification(
         provider=provider,
@@ -170,15 +185,7 @@ def move_certification(
     elif to_status == Status.WORKING_TOWARDS:
         # Re-applying starts a new cycle: the old certificate no longer stands.
         locked.certificate_number = locked.certified_on = locked.valid_until = None
-    if (
-        locked.certificate_number
-        and Certification.objects.filter(certificate_number=locked.certificate_number)
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {"certificate_number": "Another certification already has this certificate number."}
-        )
+    _check_number_free(locked.certificate_number, locked)
     from_status = locked.status
     # The version check is in the UPDATE itself, so it holds even where SELECT ... FOR UPDATE
     # does not lock (SQLite): of two concurrent moves, only one finds its version.
@@ -319,7 +326,8 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     A `CertificationCorrection` (who, when, why, from and to) is written first (the database
     lets the certification change only as it says), then the certification, with the reason
     in its field history. The headline periods of every provider whose headline it changes,
-    the old provider's and the new one's (and their affiliates'), are rebuilt.
+    the old provider's and the new one's (and their affiliates'), are rebuilt. Refused while
+    the scope would not fit the corrected provider and body (`_check_corrected_scope`).
     """
     from .headline_periods import providers_affected_by_certifications, rebuild_for_providers
 
@@ -339,6 +347,7 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
         raise ValidationError(
             {"provider": "This provider already has a current certification with this body"}
         )
+    _check_corrected_scope(locked, provider, body)
     affected = providers_affected_by_certifications([locked.pk])  # the old provider's side
     correction = CertificationCorrection.objects.create(
         certification=locked,
@@ -364,3 +373,63 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     # certification too.
     rebuild_for_providers(affected | providers_affected_by_certifications([locked.pk]))
     return correction
+
+
+def _check_corrected_scope(certification, provider, body):
+    """The scope rule of the edit forms (`Certification.scope_problems`) for the certification
+    under its corrected provider and body, and for its affiliates, whose parent it is.
+
+    Refused rather than tidied: which curricula or affiliates go is the administrator's call,
+    made first through an ordinary edit."""
+    errors = {"provider": [], "body": []}
+    parent = certification.parent
+    problems = certification.scope_problems(
+        provider=provider, body=body, parent=parent, curricula=list(certification.curricula.all())
+    )
+    if problems.get("parent"):
+        errors["body"].append(
+            f"Choose {parent.body}, the body of this affiliate's parent certification: an "
+            "affiliate and its parent are certified by the same body"
+        )
+    if foreign := problems.get("curricula"):
+        errors["provider"].append(
+            f"Remove {_names(foreign)} from this certification's curricula first: "
+            f"{_they_are(foreign)} not {provider}'s"
+        )
+    affiliates = list(
+        certification.affiliates.select_related("provider", "body").prefetch_related("curricula")
+    )
+    by_other_body = [a.provider for a in affiliates if a.body_id != body.pk]
+    if body.pk != certification.body_id and by_other_body:
+        errors["body"].append(
+            f"Give this certification's affiliates ({_names(by_other_body)}) another parent "
+            f"first: they are not certified by {body}, and an affiliate and its parent are "
+            "certified by the same body"
+        )
+    corrected = copy(certification)
+    corrected.provider_id, corrected.body_id = provider.pk, body.pk
+    foreign = [
+        curriculum
+        for affiliate in affiliates
+        for curriculum in affiliate.scope_problems(
+            provider=affiliate.provider,
+            body=affiliate.body,
+            parent=corrected,
+            curricula=list(affiliate.curricula.all()),
+        ).get("curricula", [])
+    ]
+    if foreign:
+        errors["provider"].append(
+            f"Remove {_names(foreign)} from the curricula of this certification's affiliates "
+            f"first: {_they_are(foreign)} not {provider}'s"
+        )
+    if errors := {field: messages for field, messages in errors.items() if messages}:
+        raise ValidationError(errors)
+
+
+def _names(objects):
+    return ", ".join(str(o) for o in objects)
+
+
+def _they_are(objects):
+    return "they are" if len(objects) > 1 else "it is"

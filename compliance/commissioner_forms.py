@@ -1,12 +1,11 @@
 """Forms of a commissioner's pages: contracts, their import, reviews, the exposure question."""
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from certification.models import CertificationBody
-from pages.import_limits import ImportTooLarge, check_rows, check_size, limits_text
+from pages.import_limits import ImportTooLarge, check_rows, limits_text, read_capped
 from pages.submissions import OneTimeTokenMixin
 from providers.models import TrainingProvider
 
@@ -121,10 +120,7 @@ class ContractImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            check_size(upload.size)  # before reading it
-            # Never more than the cap and a byte, whatever the upload says its size is.
-            raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
-            check_size(len(raw))
+            raw = read_capped(upload)
             check_rows(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
             return raw  # the preview says why it cannot be read

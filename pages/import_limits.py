@@ -39,6 +39,16 @@ def check_size(size):
         )
 
 
+def read_capped(upload):
+    """The bytes of `upload` (an UploadedFile), or ImportTooLarge: its declared size is
+    checked before reading, and never more than the cap and a byte is read, whatever that
+    declared size says."""
+    check_size(upload.size)
+    raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    check_size(len(raw))
+    return raw
+
+
 def check_text_size(text):
     """The cap for text posted back by a confirmation (line ends as the browser sent them:
     a form turns every line end into CR LF, which the file did not have)."""

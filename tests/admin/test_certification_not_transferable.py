@@ -15,7 +15,12 @@ from django.utils import timezone
 from certification.models import Certification, CertificationCorrection
 from certification.services import correct_provider_or_body, save_certification_edit
 from certification.verdicts import Headline
-from tests.factories import CertificationBodyFactory, CertificationFactory, TrainingProviderFactory
+from tests.factories import (
+    CertificationBodyFactory,
+    CertificationFactory,
+    CurriculumFactory,
+    TrainingProviderFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,31 +171,123 @@ def test_site_administrator_corrects_the_provider_audited_and_both_registers_reb
     assert register_row(client, right_provider)["status"] == "certified"
 
 
-def test_correcting_the_body_rebuilds_the_headlines_of_affiliates(superuser, certification):
-    affiliate = CertificationFactory(
-        body=certification.body, role="affiliate", parent=certification
-    )
+def test_correcting_the_body_rebuilds_the_headlines_of_affiliates(superuser, body_a):
+    """The parent was recorded against the wrong body (one without UKAS accreditation); its
+    affiliate, by the right one, reads its parent's body: its headline is worked out again."""
+    unaccredited = CertificationBodyFactory(accredited=False)
+    parent = CertificationFactory(body=unaccredited)
+    affiliate = CertificationFactory(body=body_a, role="affiliate", parent=parent)
     today = timezone.localdate()
 
     def headline_today(provider):
         period = provider.headline_periods.get(starts_on__lte=today, ends_on__gt=today)
         return period.headline
 
-    assert headline_today(affiliate.provider) == Headline.CERTIFIED
-    unaccredited = CertificationBodyFactory(accredited=False)
+    assert headline_today(affiliate.provider) != Headline.CERTIFIED
     correct_provider_or_body(
-        certification,
-        provider=certification.provider,
-        body=unaccredited,
-        reason="Issued by a body without UKAS accreditation",
+        parent,
+        provider=parent.provider,
+        body=body_a,
+        reason="Issued by Body A, recorded against another body",
         recorded_by=superuser,
     )
-    certification.refresh_from_db()
-    assert certification.body == unaccredited
-    assert CertificationCorrection.objects.get().to_body == unaccredited
+    parent.refresh_from_db()
+    assert parent.body == body_a
+    assert CertificationCorrection.objects.get().to_body == body_a
     # The affiliate's headline reads its parent's body: worked out again.
-    assert headline_today(affiliate.provider) != Headline.CERTIFIED
-    assert headline_today(certification.provider) != Headline.CERTIFIED
+    assert headline_today(affiliate.provider) == Headline.CERTIFIED
+    assert headline_today(parent.provider) == Headline.CERTIFIED
+
+
+def post_correction(client, certification, **changes):
+    url = reverse("admin:certification_certification_correct", args=[certification.pk])
+    data = {
+        "provider": certification.provider_id,
+        "body": certification.body_id,
+        "reason": "Recorded against the wrong one",
+        "version": certification.version,
+    }
+    return client.post(url, data | {k: v.pk for k, v in changes.items()})
+
+
+def assert_refused(response, certification, field, message):
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not CertificationCorrection.objects.exists()
+    fresh = Certification.objects.get(pk=certification.pk)
+    assert (fresh.provider_id, fresh.body_id) == (certification.provider_id, certification.body_id)
+
+
+def test_correcting_the_provider_is_refused_while_curricula_are_the_old_provider_s(
+    client, superuser, certification, right_provider
+):
+    course = CurriculumFactory(provider=certification.provider, name="Safe Holds Course")
+    certification.curricula.add(course)
+    client.force_login(superuser)
+    response = post_correction(client, certification, provider=right_provider)
+    assert_refused(
+        response,
+        certification,
+        "provider",
+        "Remove Safe Holds Course from this certification's curricula first: it is not "
+        "Right Provider Ltd's",
+    )
+    # With the curriculum removed (an ordinary edit), the correction goes through.
+    certification.curricula.clear()
+    assert post_correction(client, certification, provider=right_provider).status_code == 302
+
+
+def test_correcting_a_parent_s_provider_is_refused_while_affiliates_use_its_curricula(
+    client, superuser, certification, right_provider
+):
+    affiliate = CertificationFactory(
+        body=certification.body, role="affiliate", parent=certification
+    )
+    affiliate.curricula.add(
+        CurriculumFactory(provider=certification.provider, name="Parent Course")
+    )
+    client.force_login(superuser)
+    response = post_correction(client, certification, provider=right_provider)
+    assert_refused(
+        response,
+        certification,
+        "provider",
+        "Remove Parent Course from the curricula of this certification's affiliates first",
+    )
+
+
+def test_correcting_a_parent_s_body_is_refused_while_its_affiliates_are_by_the_old_body(
+    client, superuser, certification, body_b
+):
+    affiliate = CertificationFactory(
+        body=certification.body, role="affiliate", parent=certification, provider__name="Aff Ltd"
+    )
+    client.force_login(superuser)
+    response = post_correction(client, certification, body=body_b)
+    assert_refused(
+        response,
+        certification,
+        "body",
+        "Give this certification's affiliates (Aff Ltd) another parent first: they are not "
+        "certified by Body B",
+    )
+    assert Certification.objects.get(pk=affiliate.pk).body == certification.body
+
+
+def test_correcting_an_affiliate_s_body_is_refused_unless_its_parent_s(
+    client, superuser, certification, body_b
+):
+    affiliate = CertificationFactory(
+        body=certification.body, role="affiliate", parent=certification
+    )
+    client.force_login(superuser)
+    response = post_correction(client, affiliate, body=body_b)
+    assert_refused(
+        response,
+        affiliate,
+        "body",
+        "Choose Body A, the body of this affiliate's parent certification",
+    )
 
 
 def test_correction_needs_a_reason_and_a_change(client, superuser, certification, right_provider):
@@ -287,3 +384,16 @@ def test_corrections_are_append_only(superuser, certification, right_provider):
         CertificationCorrection.objects.update(reason="Rewritten")
     with pytest.raises(PermissionError):
         correction.delete()
+
+
+def test_bulk_writes_refuse_whatever_models_fixed_fields_lists(monkeypatch, certification):
+    """One list of fixed fields (certification.models.FIXED_FIELDS): the bulk-write guard and
+    the add form read it rather than keeping copies."""
+    from certification import forms, models
+
+    assert forms.FIXED_FIELDS == ["provider", "body"]
+    monkeypatch.setattr(models, "FIXED_FIELDS", (*models.FIXED_FIELDS, "registered_on"))
+    with pytest.raises(PermissionError):
+        Certification.objects.filter(pk=certification.pk).update(registered_on="2020-01-01")
+    with pytest.raises(PermissionError):
+        Certification.objects.bulk_update([certification], ["registered_on"])

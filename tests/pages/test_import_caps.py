@@ -209,3 +209,58 @@ def test_certifications_changed_are_capped_too(certifier_a, body_a, settings, ch
     else:
         assert plan.is_valid
         assert plan.counts["update"] == changed
+
+
+class LyingUpload:
+    """An upload whose declared size is not its real one; records what is read."""
+
+    def __init__(self, content, size):
+        self.content, self.size, self.reads = content, size, []
+
+    def read(self, n=-1):
+        self.reads.append(n)
+        return self.content if n < 0 else self.content[:n]
+
+
+def test_read_capped_refuses_a_declared_size_over_the_cap_without_reading():
+    upload = LyingUpload(b"x", size=20_001)
+    with pytest.raises(import_limits.ImportTooLarge):
+        import_limits.read_capped(upload)
+    assert upload.reads == []
+
+
+def test_read_capped_reads_at_most_a_byte_past_the_cap_whatever_the_declared_size():
+    upload = LyingUpload(b"x" * 50_000, size=10)
+    with pytest.raises(import_limits.ImportTooLarge):
+        import_limits.read_capped(upload)
+    assert upload.reads == [20_001]
+    assert import_limits.read_capped(LyingUpload(b"x" * 20_000, size=10)) == b"x" * 20_000
+
+
+@pytest.mark.parametrize("form", ["certifications", "contracts"])
+def test_both_import_forms_read_their_upload_through_read_capped(
+    form, monkeypatch, body_a, commissioner
+):
+    """One mechanism: the forms read no byte of the upload themselves."""
+    from certification.forms import CertificationImportForm
+    from compliance import commissioner_forms
+    from compliance.commissioner_forms import ContractImportForm
+
+    calls = []
+
+    def spy(upload):
+        calls.append(upload.name)
+        raise import_limits.ImportTooLarge("over the cap")
+
+    monkeypatch.setattr(import_limits, "read_capped", spy)
+    monkeypatch.setattr(commissioner_forms, "read_capped", spy, raising=False)
+    upload = SimpleUploadedFile("f.csv", b"name\n", "text/csv")
+    if form == "certifications":
+        bound = CertificationImportForm(
+            {"body": body_a.pk}, {"file": upload}, bodies=type(body_a).objects.all()
+        )
+    else:
+        bound = ContractImportForm({}, {"file": upload})
+    assert not bound.is_valid()
+    assert bound.errors["file"] == ["over the cap"]
+    assert calls == ["f.csv"]
