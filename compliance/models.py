@@ -1,6 +1,5 @@
 """Service providers, commissioners, contracts, training arrangements, checks and alerts."""
 
-import calendar
 import uuid
 from datetime import date
 from pathlib import Path
@@ -11,6 +10,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.urls import reverse
 from django.utils import timezone
 
+from certification.calendar import months_before
 from certification.models import Certification
 from certification.verdicts import long_date
 from providers.models import TrainingProvider
@@ -91,12 +91,6 @@ class Commissioner(models.Model):
 
     def get_absolute_url(self):
         return reverse("compliance:commissioner", args=[self.slug])
-
-
-def months_before(on: date, months: int) -> date:
-    """The same day `months` months before `on` (the month's last day if it is shorter)."""
-    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
-    return date(year, month + 1, min(on.day, calendar.monthrange(year, month + 1)[1]))
 
 
 class ContractQuerySet(models.QuerySet):

@@ -14,12 +14,13 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from certification.calendar import months_before
 from certification.services import move_certification
 from certification.statuses import Status
 from compliance import generation
 from compliance.alerts import send_due_alerts
 from compliance.contract_import import apply_contracts, read_contracts
-from compliance.models import Alert, Contract, months_before
+from compliance.models import Alert, Contract
 from tests.factories import (
     CertificationFactory,
     CommissionerFactory,
@@ -249,13 +250,6 @@ def test_a_confirmed_contract_not_yet_started_shows_nothing_yet(
     )
     client.force_login(commissioner_staff)
     assert not sees_private_records(client, commissioner, care_home)
-
-
-def test_months_before_keeps_the_day_or_takes_the_months_last():
-    assert months_before(dt.date(2026, 12, 1), 12) == dt.date(2025, 12, 1)
-    assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
-    assert months_before(dt.date(2024, 3, 31), 1) == dt.date(2024, 2, 29)
-    assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
 
 
 # The overview, its export, the report and the exposure question
