@@ -436,6 +436,121 @@ def test_ending_a_confirmed_contract_later_than_agreed_asks_again(
     assert contract.confirmation == Contract.Confirmation.PENDING
 
 
+# An answer given while the commissioner edits the contract
+
+
+def answered_meanwhile(contract_pk, user, confirmation):
+    """The service provider's answer, written to the row as decide() writes it."""
+    Contract.objects.filter(pk=contract_pk).update(
+        confirmation=confirmation, decided_by=user, decided_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "answer_given", "answer_kept"),
+    [
+        ("2026-03-31", "confirmed", "confirmed"),  # only the reference changes
+        ("2026-03-31", "declined", "declined"),
+        ("2025-12-31", "confirmed", "confirmed"),  # narrower
+        ("", "confirmed", "pending"),  # wider than what was confirmed: asked again
+        ("", "declined", "declined"),
+    ],
+)
+def test_an_edit_never_overwrites_an_answer_given_while_it_was_saved(
+    client,
+    monkeypatch,
+    care_home,
+    care_staff,
+    commissioner,
+    commissioner_staff,
+    ends_on,
+    answer_given,
+    answer_kept,
+):
+    from compliance import commissioner_views
+
+    contract = ContractFactory(
+        commissioner=commissioner,
+        service_provider=care_home,
+        pending=True,
+        starts_on=dt.date(2024, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    load = commissioner_views._contract_of
+
+    def loaded_then_answered(*args):
+        loaded = load(*args)
+        answered_meanwhile(loaded.pk, care_staff, answer_given)
+        return loaded
+
+    monkeypatch.setattr(commissioner_views, "_contract_of", loaded_then_answered)
+    client.force_login(commissioner_staff)
+    response = client.post(
+        f"/compliance/commissioners/{commissioner.slug}/contracts/{contract.pk}/edit/",
+        {
+            "reference": "RC-2",
+            "starts_on": "2024-04-01",
+            "ends_on": ends_on,
+            "requires_certified_training": "yes",
+        },
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.reference == "RC-2"
+    assert contract.confirmation == answer_kept
+    assert (contract.decided_by == care_staff) is (answer_kept != "pending")
+
+
+def test_widening_from_a_stale_copy_withdraws_a_confirmation_given_since(
+    care_home, care_staff, commissioner
+):
+    """An end date moved (the end form, an import) from a copy loaded while the contract was
+    pending, after the service provider confirmed the narrower dates: asked again."""
+    contract = ContractFactory(
+        commissioner=commissioner, service_provider=care_home, pending=True, ends_on=None
+    )
+    contract.ends_on = contract.starts_on + dt.timedelta(days=30)
+    contract.save(update_fields=["ends_on"])
+    stale = Contract.objects.get(pk=contract.pk)
+    answered_meanwhile(contract.pk, care_staff, Contract.Confirmation.CONFIRMED)
+
+    stale.ends_on = None
+    stale.save(update_fields=["ends_on"])
+
+    assert stale.confirmation == Contract.Confirmation.PENDING  # the copy says so too
+    contract.refresh_from_db()
+    assert contract.ends_on is None
+    assert contract.confirmation == Contract.Confirmation.PENDING
+    assert contract.decided_by is None and contract.decided_at is None
+
+
+def test_in_the_admin_a_change_never_overwrites_the_answer(
+    admin_client, monkeypatch, care_home, care_staff, commissioner
+):
+    from compliance.admin import ContractAdmin
+
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    save_model = ContractAdmin.save_model
+
+    def answered_then_saved(self, request, obj, *args):
+        answered_meanwhile(obj.pk, care_staff, Contract.Confirmation.DECLINED)
+        return save_model(self, request, obj, *args)
+
+    monkeypatch.setattr(ContractAdmin, "save_model", answered_then_saved)
+    response = admin_client.post(
+        f"/admin/compliance/contract/{contract.pk}/change/",
+        {
+            "reference": "RC-9",
+            "starts_on": contract.starts_on.isoformat(),
+            "requires_certified_training": "on",
+        },
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.reference == "RC-9"
+    assert contract.confirmation == Contract.Confirmation.DECLINED
+
+
 # The rules in the database
 
 
