@@ -7,17 +7,19 @@ contract" and reads A's checks, evidence and private notes at once.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certification.calendar import months_before
 from certification.services import move_certification
 from certification.statuses import Status
-from compliance import generation
+from compliance import consent, generation
 from compliance.alerts import send_due_alerts
 from compliance.contract_import import apply_contracts, read_contracts
 from compliance.models import Alert, Contract
@@ -97,14 +99,27 @@ def add_contract(client, commissioner, reference="RC-1", **fields):
     return Contract.objects.get(commissioner=commissioner, reference=reference)
 
 
-def answer(client, service, contract, verb, capture):
+def answer_form(client, service, contract, verb):
+    """The fields of the Confirm (or Decline) form on the service's contracts page."""
+    url = f"/compliance/service-providers/{service.slug}/contracts/{contract.pk}/{verb}/"
+    page = client.get(f"/compliance/service-providers/{service.slug}/contracts/").content.decode()
+    form = re.search(rf'<form method="post" action="{re.escape(url)}">(.*?)</form>', page, re.S)
+    assert form, f"no {verb} form for {contract}"
+    return url, dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[1]))
+
+
+def answer(client, service, contract, verb, capture, form=None):
+    """Press Confirm (or Decline) on the contracts page, or post the `form` seen earlier."""
+    url, data = form or answer_form(client, service, contract, verb)
     with capture(execute=True):
-        response = client.post(
-            f"/compliance/service-providers/{service.slug}/contracts/{contract.pk}/{verb}/"
-        )
+        response = client.post(url, data)
     assert response.status_code == 302
     contract.refresh_from_db()
     return response
+
+
+def messages_of(response):
+    return [str(m) for m in response.wsgi_request._messages]
 
 
 # The claim and the answer
@@ -167,11 +182,125 @@ def test_a_contract_is_answered_once(
 ):
     contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
     client.force_login(care_staff)
+    form = answer_form(client, care_home, contract, "confirm")  # in another tab
     answer(client, care_home, contract, "decline", django_capture_on_commit_callbacks)
-    response = answer(client, care_home, contract, "confirm", django_capture_on_commit_callbacks)
+    response = answer(
+        client, care_home, contract, "confirm", django_capture_on_commit_callbacks, form=form
+    )
     assert contract.confirmation == Contract.Confirmation.DECLINED
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("already answered" in m for m in messages)
+    assert any("already answered" in m for m in messages_of(response))
+    assert Alert.objects.filter(kind=Alert.Kind.CONTRACT_CONFIRMED).count() == 0
+
+
+def test_an_answer_from_a_copy_loaded_before_another_answer_records_nothing(
+    care_home, care_staff, commissioner, commissioner_staff, django_capture_on_commit_callbacks
+):
+    """Two answers at once: both views loaded the contract pending; the second to write finds
+    it answered (the conditional update matches no row)."""
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    first, second = Contract.objects.get(pk=contract.pk), Contract.objects.get(pk=contract.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.decide(first, care_staff, confirm=False, terms=first.terms_fingerprint())
+        with pytest.raises(consent.AlreadyDecided):
+            consent.decide(second, care_staff, confirm=True, terms=second.terms_fingerprint())
+    contract.refresh_from_db()
+    assert contract.confirmation == Contract.Confirmation.DECLINED
+    assert [a.kind for a in Alert.objects.filter(recipient=commissioner_staff)] == [
+        Alert.Kind.CONTRACT_DECLINED
+    ]
+
+
+def test_an_answer_is_one_conditional_update_that_needs_no_row_lock(care_home, care_staff):
+    """SQLite has no SELECT ... FOR UPDATE: a read before the write would let two answers at
+    once both hold a read lock and one fail with "database is locked" (a 503). The answer's
+    first statement writes the row, so the second waits for the first instead."""
+    contract = ContractFactory(service_provider=care_home, pending=True)
+    with CaptureQueriesContext(connection) as queries:
+        consent.decide(contract, care_staff, confirm=True, terms=contract.terms_fingerprint())
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert statements[0].startswith('UPDATE "compliance_contract"'), statements
+    assert not any(s.startswith("SELECT") and "compliance_contract" in s for s in statements)
+    assert not any("FOR UPDATE" in s for s in statements)
+    contract.refresh_from_db()
+    assert contract.confirmation == Contract.Confirmation.CONFIRMED
+
+
+# An answer is to the terms the service provider saw
+
+
+@pytest.mark.parametrize(
+    ("verb", "change"),
+    [
+        ("confirm", {"ends_on": ""}),  # no end any more
+        ("confirm", {"starts_on": "2023-04-01"}),
+        ("confirm", {"ends_on": "2025-12-31"}),  # narrower is a change too
+        ("confirm", {"reference": "RC-2"}),
+        ("confirm", {"requires_certified_training": "no"}),
+        ("decline", {"ends_on": ""}),
+    ],
+)
+def test_an_answer_to_terms_changed_since_the_page_was_opened_records_nothing(
+    client,
+    care_home,
+    care_staff,
+    commissioner,
+    commissioner_staff,
+    django_capture_on_commit_callbacks,
+    verb,
+    change,
+):
+    contract = ContractFactory(
+        commissioner=commissioner,
+        service_provider=care_home,
+        reference="RC-1",
+        pending=True,
+        starts_on=dt.date(2024, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    client.force_login(care_staff)
+    seen = answer_form(client, care_home, contract, verb)
+
+    client.force_login(commissioner_staff)
+    edit = client.post(
+        f"/compliance/commissioners/{commissioner.slug}/contracts/{contract.pk}/edit/",
+        {
+            "reference": "RC-1",
+            "starts_on": "2024-04-01",
+            "ends_on": "2026-03-31",
+            "requires_certified_training": "yes",
+            **change,
+        },
+    )
+    assert edit.status_code == 302
+
+    client.force_login(care_staff)
+    response = answer(
+        client, care_home, contract, verb, django_capture_on_commit_callbacks, form=seen
+    )
+    assert contract.confirmation == Contract.Confirmation.PENDING
+    assert contract.decided_by is None
+    assert any(
+        m.endswith("after you opened the page: check it again") for m in messages_of(response)
+    ), messages_of(response)
+    assert not Alert.objects.exists()
+
+    # The page opened again shows the new terms, and the answer to them is recorded.
+    answer(client, care_home, contract, verb, django_capture_on_commit_callbacks)
+    assert contract.confirmation != Contract.Confirmation.PENDING
+    assert contract.decided_by == care_staff
+
+
+def test_an_answer_without_the_terms_shown_records_nothing(
+    client, care_home, care_staff, commissioner, django_capture_on_commit_callbacks
+):
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    client.force_login(care_staff)
+    url = f"/compliance/service-providers/{care_home.slug}/contracts/{contract.pk}/confirm/"
+    for data in ({}, {"terms": ""}, {"terms": "not a fingerprint"}, {"terms": ["a", "b"]}):
+        answer(
+            client, care_home, contract, "confirm", django_capture_on_commit_callbacks, (url, data)
+        )
+        assert contract.confirmation == Contract.Confirmation.PENDING
 
 
 def test_only_the_service_providers_own_staff_answer_its_contracts(
