@@ -19,6 +19,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
 
@@ -562,6 +564,35 @@ class ComplianceCheck(models.Model):
         )
 
 
+class AlertQuerySet(models.QuerySet):
+    def shown_to_commissioner(self, commissioner, on: date):
+        """The alerts of `commissioner`'s staff fit to show on `on`: the answers to its
+        contracts, and news about a service's training only while the service shares its
+        records with it (`ContractQuerySet.granting_access_on`). News kept from when a
+        contract granted access, or from before services confirmed contracts, names the
+        training provider the service uses: once access is gone, it is not shown.
+
+        The service is in the key (compliance.alerts.commissioner_notices:
+        `co<commissioner>:sp<service>:<news>`)."""
+        news_of_shared_service = (
+            Contract.objects.granting_access_on(on)
+            .filter(commissioner=commissioner)
+            .annotate(
+                key_prefix=Concat(
+                    Value(f"co{commissioner.pk}:sp"),
+                    Cast("service_provider_id", models.CharField()),
+                    Value(":"),
+                    output_field=models.CharField(),
+                )
+            )
+            .filter(StartsWith(OuterRef("key"), F("key_prefix")))
+        )
+        contract_answers = [Alert.Kind.CONTRACT_CONFIRMED, Alert.Kind.CONTRACT_DECLINED]
+        return self.filter(commissioner=commissioner).filter(
+            Q(kind__in=contract_answers) | Exists(news_of_shared_service)
+        )
+
+
 class Alert(models.Model):
     """A notice to one person that something their organisation relies on changed.
 
@@ -596,6 +627,8 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

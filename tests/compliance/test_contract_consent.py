@@ -24,6 +24,7 @@ from compliance.alerts import send_due_alerts
 from compliance.contract_import import apply_contracts, read_contracts
 from compliance.models import Alert, Contract
 from tests.factories import (
+    AlertFactory,
     CertificationFactory,
     CommissionerFactory,
     ComplianceCheckFactory,
@@ -804,3 +805,85 @@ def test_in_the_admin_the_answer_and_the_service_provider_are_read_only(
     assert contract.service_provider == care_home
     assert contract.commissioner == commissioner
     assert contract.confirmation == Contract.Confirmation.PENDING
+
+
+@pytest.mark.parametrize(
+    ("contract", "shown"),
+    [
+        ({}, True),
+        ({"pending": True}, False),  # widened since the alert: asked again
+        ({"declined": True}, False),
+        ({"ends_on": months_before(timezone.localdate(), 13)}, False),
+        (None, False),  # no contract any more
+    ],
+)
+def test_the_overview_shows_news_of_a_services_training_only_while_it_shares_its_records(
+    client, care_home, commissioner, commissioner_staff, contract, shown
+):
+    """An alert kept from when the service shared its records (or from before services
+    confirmed contracts) says which training provider it uses."""
+    if contract is not None:
+        ContractFactory(
+            commissioner=commissioner,
+            service_provider=care_home,
+            starts_on=dt.date(2020, 1, 1),
+            **contract,
+        )
+    other = ServiceProviderFactory(name="Oak Lodge")
+    ContractFactory(commissioner=commissioner, service_provider=other, reference="RC-OAK")
+    prefix = f"co{commissioner.pk}:sp"
+    for key, subject in [
+        (f"{prefix}{care_home.pk}:event:1", "Elm House: Calm Hands Training: suspended"),
+        # The key of a service whose id only starts with that of a shared one.
+        (f"{prefix}{other.pk}0:event:2", "Another service: Strong Arms Ltd: suspended"),
+        (f"{prefix}{other.pk}:event:3", "Oak Lodge: Kind Ways: certified"),
+        (f"co{commissioner.pk}:contract1:declined:1", "Elm House declined contract RC-9"),
+    ]:
+        AlertFactory(
+            recipient=commissioner_staff, commissioner=commissioner, key=key, subject=subject
+        )
+    AlertFactory(
+        recipient=commissioner_staff,
+        commissioner=commissioner,
+        kind=Alert.Kind.CONTRACT_DECLINED,
+        key=f"co{commissioner.pk}:contract2:declined:1",
+        subject="Elm House declined contract RC-8",
+    )
+    client.force_login(commissioner_staff)
+    response = client.get(f"/compliance/commissioners/{commissioner.slug}/")
+    listed = {alert.subject for alert in response.context["notices"]}
+    assert listed == {
+        *(["Elm House: Calm Hands Training: suspended"] if shown else []),
+        "Oak Lodge: Kind Ways: certified",
+        "Elm House declined contract RC-8",
+    }
+    text = response.content.decode()
+    assert ("Calm Hands Training" in text) is shown
+    assert "Strong Arms Ltd" not in text
+
+
+def test_news_sent_while_a_contract_granted_access_goes_when_the_contract_is_widened(
+    client, care_home, commissioner, commissioner_staff
+):
+    today = timezone.localdate()
+    contract = ContractFactory(
+        commissioner=commissioner,
+        service_provider=care_home,
+        starts_on=dt.date(2020, 1, 1),
+        ends_on=today + dt.timedelta(days=300),
+    )
+    certification = care_home.training_arrangements.get().training_provider.certifications.get()
+    move_certification(
+        certification, Status.SUSPENDED, effective_date=today, reason="Audit", today=today
+    )
+    (alert,) = [a for a in send_due_alerts(today) if a.recipient == commissioner_staff]
+    overview = f"/compliance/commissioners/{commissioner.slug}/"
+    client.force_login(commissioner_staff)
+    assert alert.subject in client.get(overview).content.decode()
+
+    contract.ends_on = None
+    contract.save(update_fields=["ends_on"])
+    assert contract.is_pending
+    text = client.get(overview).content.decode()
+    assert alert.subject not in text
+    assert "Calm Hands Training" not in text
