@@ -15,6 +15,11 @@ def months_after(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clipped to the end of a shorter month)."""
+    return day - relativedelta(months=months)
+
+
 def within_months(earlier: date, on: date, months: int) -> bool:
     """Whether `earlier` is at most `months` calendar months before `on`."""
     return months_after(earlier, months) >= on

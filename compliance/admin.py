@@ -62,6 +62,13 @@ class ContractAdmin(admin.ModelAdmin):
         fixed = ("commissioner", "service_provider") if obj is not None else ()
         return (*fixed, *self.readonly_fields)
 
+    def save_model(self, request, obj, form, change):
+        # A change never writes the answer as loaded with the page (Contract.save).
+        if change:
+            obj.save(update_fields=Contract.EDITABLE_FIELDS)
+        else:
+            obj.save()
+
 
 @admin.register(ContractReview)
 class ContractReviewAdmin(admin.ModelAdmin):

@@ -92,6 +92,14 @@ class ContractForm(OneTimeTokenMixin, forms.ModelForm):
             self.add_error("ends_on", "The contract cannot end before it starts")
         return cleaned
 
+    def save(self, commit=True):
+        if self.instance.pk is None or not commit:
+            return super().save(commit)
+        # An edit writes the fields it changes and never the service provider's answer as
+        # loaded with the page: the answer may have been given since (Contract.save).
+        self.instance.save(update_fields=Contract.EDITABLE_FIELDS)
+        return self.instance
+
 
 class EndContractForm(forms.Form):
     ends_on = DateField(label="Contract ends on", latest_days=3660)

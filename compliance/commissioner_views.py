@@ -90,9 +90,11 @@ def _query_without_page(request):
 @login_required
 def overview(request, slug):
     commissioner = get_commissioner_for_user(request, slug)
-    notices = Alert.objects.filter(
-        recipient=request.user, commissioner=commissioner, read_at__isnull=True
-    ).order_by("-created_at")[:NOTICES_SHOWN]
+    notices = (
+        Alert.objects.shown_to_commissioner(commissioner, timezone.localdate())
+        .filter(recipient=request.user, read_at__isnull=True)
+        .order_by("-created_at")[:NOTICES_SHOWN]
+    )
     return render(
         request,
         "compliance/commissioner/overview.html",

@@ -2,15 +2,16 @@
 
 A contract the commissioner records (by hand or by import) is a claim, pending until the
 service provider's staff answer it, once. Only a confirmed contract shows the commissioner
-the service's private records (`ContractQuerySet.granting_access_on`). The commissioner's
-staff are told either way (compliance.alerts.contract_decision_notices), once the answer is
-committed.
+the service's private records (`ContractQuerySet.granting_access_on`). An answer is to the
+terms its page showed (`Contract.terms_fingerprint`, posted back by the answer form): if the
+commissioner changed them since, nothing is recorded. The commissioner's staff are told
+either way (compliance.alerts.contract_decision_notices), once the answer is committed.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import alerts
+from . import alerts, generation
 from .models import Contract
 
 
@@ -18,27 +19,43 @@ class AlreadyDecided(Exception):
     """The contract was answered already (by someone else, or in another tab)."""
 
 
-@transaction.atomic
-def decide(contract: Contract, user, *, confirm: bool) -> Contract:
-    """Record `user`'s answer for the contract's service provider; raise AlreadyDecided when
-    it is no longer pending. The row is locked, so two answers at once cannot both win."""
-    stored = (
-        Contract.objects.select_for_update()
-        .filter(pk=contract.pk)
-        .values_list("confirmation", flat=True)
-    )
-    if stored.get() != Contract.Confirmation.PENDING:
+class TermsChanged(Exception):
+    """The contract's terms are no longer those the service provider was shown."""
+
+
+def decide(contract: Contract, user, *, confirm: bool, terms: str) -> Contract:
+    """Record `user`'s answer to `contract` as loaded, whose `terms_fingerprint` the answer
+    form showed as `terms`. Raise AlreadyDecided when it is no longer pending, TermsChanged
+    when its terms are not those shown.
+
+    One conditional UPDATE, the transaction's first statement, decides between two answers
+    at once or an answer and an edit: on SQLite it takes the write lock at once (a second
+    answer waits for it rather than failing), on PostgreSQL the loser re-reads the row."""
+    if not contract.is_pending:
         raise AlreadyDecided(contract)
-    contract.confirmation = (
-        Contract.Confirmation.CONFIRMED if confirm else Contract.Confirmation.DECLINED
-    )
-    contract.decided_by = user
-    contract.decided_at = timezone.now()
-    # save() (not update()) so that the compliance data generation moves on: overviews kept
-    # before the answer are not shown again (compliance.generation).
-    contract.save(update_fields=Contract.DECISION_FIELDS)
-    # An email that cannot be sent does not undo the answer: the alert job tries again.
-    transaction.on_commit(
-        lambda: alerts.deliver(alerts.contract_decision_notices([contract])), robust=True
-    )
+    if terms != contract.terms_fingerprint():
+        raise TermsChanged(contract)
+    decided_at = timezone.now()
+    confirmation = Contract.Confirmation.CONFIRMED if confirm else Contract.Confirmation.DECLINED
+    with transaction.atomic():
+        answered = Contract.objects.filter(
+            pk=contract.pk, confirmation=Contract.Confirmation.PENDING, **contract.terms()
+        ).update(confirmation=confirmation, decided_by=user, decided_at=decided_at)
+        if not answered:
+            still_pending = Contract.objects.filter(
+                pk=contract.pk, confirmation=Contract.Confirmation.PENDING
+            ).exists()
+            raise (TermsChanged if still_pending else AlreadyDecided)(contract)
+        # A queryset update sends no post_save: overviews kept before the answer are not
+        # shown again (compliance.generation).
+        generation.compliance_changed()
+        contract.confirmation, contract.decided_by, contract.decided_at = (
+            confirmation,
+            user,
+            decided_at,
+        )
+        # An email that cannot be sent does not undo the answer: the alert job tries again.
+        transaction.on_commit(
+            lambda: alerts.deliver(alerts.contract_decision_notices([contract])), robust=True
+        )
     return contract

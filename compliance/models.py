@@ -1,16 +1,30 @@
 """Service providers, commissioners, contracts, training arrangements, checks and alerts."""
 
-import calendar
+import hashlib
+import json
 import uuid
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
 
+from certification.calendar import months_before
 from certification.models import Certification
 from certification.verdicts import long_date
 from providers.models import TrainingProvider
@@ -91,12 +105,6 @@ class Commissioner(models.Model):
 
     def get_absolute_url(self):
         return reverse("compliance:commissioner", args=[self.slug])
-
-
-def months_before(on: date, months: int) -> date:
-    """The same day `months` months before `on` (the month's last day if it is shorter)."""
-    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
-    return date(year, month + 1, min(on.day, calendar.monthrange(year, month + 1)[1]))
 
 
 class ContractQuerySet(models.QuerySet):
@@ -224,13 +232,23 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.reference}: {self.service_provider}"
 
-    # The fields a reset to pending writes, with whatever else the caller saves.
+    # The service provider's answer: written by compliance.consent.decide, and withdrawn
+    # (back to pending) by `save` when the dates move outwards.
     DECISION_FIELDS = ("confirmation", "decided_by", "decided_at")
+    # What the commissioner can change on a recorded contract (its form, its import).
+    EDITABLE_FIELDS = ("reference", "starts_on", "ends_on", "requires_certified_training")
+    # What the service provider is shown and answers: an answer is to these exact terms.
+    TERMS_FIELDS = ("commissioner_id", "service_provider_id", *EDITABLE_FIELDS)
 
     def save(self, *args, **kwargs):
         """Consent given for one service and period is not carried to another: the service
         provider cannot change, and a confirmed contract whose dates move outwards (an
-        earlier start, a later or no end) is a new claim, pending again."""
+        earlier start, a later or no end) is a new claim, pending again.
+
+        A save naming its fields without the answer (an edit, an import, an end date) never
+        writes the answer an instance loaded earlier holds: the answer is withdrawn in the
+        same UPDATE, only when the row is confirmed and its dates as stored then are
+        narrower, so an answer given meanwhile is neither lost nor carried further."""
         if self.pk is not None and not kwargs.get("force_insert"):
             stored = (
                 type(self)
@@ -245,6 +263,14 @@ class Contract(models.Model):
                         "A contract's service provider is fixed when it is recorded: "
                         "end the contract and record a new one."
                     )
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None and "confirmation" not in update_fields:
+                    self._withdraw_answer_if_widened()
+                    kwargs["update_fields"] = {*update_fields, *self.DECISION_FIELDS}
+                    super().save(*args, **kwargs)
+                    self.refresh_from_db(fields=self.DECISION_FIELDS)
+                    return
+                # The caller writes the answer itself (a full save: the admin, fixtures).
                 if (
                     confirmation == self.Confirmation.CONFIRMED
                     and self.confirmation == self.Confirmation.CONFIRMED
@@ -252,9 +278,34 @@ class Contract(models.Model):
                 ):
                     self.confirmation = self.Confirmation.PENDING
                     self.decided_by = self.decided_at = None
-                    if kwargs.get("update_fields") is not None:
-                        kwargs["update_fields"] = {*kwargs["update_fields"], *self.DECISION_FIELDS}
         super().save(*args, **kwargs)
+
+    def _withdraw_answer_if_widened(self):
+        """Set the decision fields to SQL that keeps the row's answer unless it is a
+        confirmation of dates narrower than this instance's (the UPDATE reads the row's
+        values from before it)."""
+        later_end = (
+            Q(ends_on__isnull=False) if self.ends_on is None else Q(ends_on__lt=self.ends_on)
+        )
+        asks_again = Q(confirmation=self.Confirmation.CONFIRMED) & (
+            Q(starts_on__gt=self.starts_on) | later_end
+        )
+
+        def unless_asked_again(value, field):
+            return Case(When(asks_again, then=Value(value)), default=F(field))
+
+        self.confirmation = unless_asked_again(self.Confirmation.PENDING, "confirmation")
+        self.decided_by_id = unless_asked_again(None, "decided_by")
+        self.decided_at = unless_asked_again(None, "decided_at")
+
+    def terms(self):
+        return {name: getattr(self, name) for name in self.TERMS_FIELDS}
+
+    def terms_fingerprint(self):
+        """A digest of the terms as this instance holds them, which the answer form posts back,
+        so that an answer applies to the terms its page showed (compliance.consent)."""
+        text = json.dumps([str(value) for value in self.terms().values()])
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @staticmethod
     def widens(starts_on, ends_on, new_starts_on, new_ends_on):
@@ -513,6 +564,35 @@ class ComplianceCheck(models.Model):
         )
 
 
+class AlertQuerySet(models.QuerySet):
+    def shown_to_commissioner(self, commissioner, on: date):
+        """The alerts of `commissioner`'s staff fit to show on `on`: the answers to its
+        contracts, and news about a service's training only while the service shares its
+        records with it (`ContractQuerySet.granting_access_on`). News kept from when a
+        contract granted access, or from before services confirmed contracts, names the
+        training provider the service uses: once access is gone, it is not shown.
+
+        The service is in the key (compliance.alerts.commissioner_notices:
+        `co<commissioner>:sp<service>:<news>`)."""
+        news_of_shared_service = (
+            Contract.objects.granting_access_on(on)
+            .filter(commissioner=commissioner)
+            .annotate(
+                key_prefix=Concat(
+                    Value(f"co{commissioner.pk}:sp"),
+                    Cast("service_provider_id", models.CharField()),
+                    Value(":"),
+                    output_field=models.CharField(),
+                )
+            )
+            .filter(StartsWith(OuterRef("key"), F("key_prefix")))
+        )
+        contract_answers = [Alert.Kind.CONTRACT_CONFIRMED, Alert.Kind.CONTRACT_DECLINED]
+        return self.filter(commissioner=commissioner).filter(
+            Q(kind__in=contract_answers) | Exists(news_of_shared_service)
+        )
+
+
 class Alert(models.Model):
     """A notice to one person that something their organisation relies on changed.
 
@@ -547,6 +627,8 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

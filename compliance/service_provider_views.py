@@ -143,10 +143,16 @@ def _answer(request, slug, pk, *, confirm):
     )
     commissioner = contract.commissioner.name
     try:
-        consent.decide(contract, request.user, confirm=confirm)
+        consent.decide(contract, request.user, confirm=confirm, terms=request.POST.get("terms"))
     except consent.AlreadyDecided:
         messages.info(
             request, f"Contract {contract.reference} was already answered: nothing changed"
+        )
+    except consent.TermsChanged:
+        messages.info(
+            request,
+            f"{commissioner} changed contract {contract.reference} after you opened the page: "
+            "check it again",
         )
     else:
         if confirm:

@@ -7,20 +7,24 @@ contract" and reads A's checks, evidence and private notes at once.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from certification.calendar import months_before
 from certification.services import move_certification
 from certification.statuses import Status
-from compliance import generation
+from compliance import consent, generation
 from compliance.alerts import send_due_alerts
 from compliance.contract_import import apply_contracts, read_contracts
-from compliance.models import Alert, Contract, months_before
+from compliance.models import Alert, Contract
 from tests.factories import (
+    AlertFactory,
     CertificationFactory,
     CommissionerFactory,
     ComplianceCheckFactory,
@@ -96,14 +100,27 @@ def add_contract(client, commissioner, reference="RC-1", **fields):
     return Contract.objects.get(commissioner=commissioner, reference=reference)
 
 
-def answer(client, service, contract, verb, capture):
+def answer_form(client, service, contract, verb):
+    """The fields of the Confirm (or Decline) form on the service's contracts page."""
+    url = f"/compliance/service-providers/{service.slug}/contracts/{contract.pk}/{verb}/"
+    page = client.get(f"/compliance/service-providers/{service.slug}/contracts/").content.decode()
+    form = re.search(rf'<form method="post" action="{re.escape(url)}">(.*?)</form>', page, re.S)
+    assert form, f"no {verb} form for {contract}"
+    return url, dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[1]))
+
+
+def answer(client, service, contract, verb, capture, form=None):
+    """Press Confirm (or Decline) on the contracts page, or post the `form` seen earlier."""
+    url, data = form or answer_form(client, service, contract, verb)
     with capture(execute=True):
-        response = client.post(
-            f"/compliance/service-providers/{service.slug}/contracts/{contract.pk}/{verb}/"
-        )
+        response = client.post(url, data)
     assert response.status_code == 302
     contract.refresh_from_db()
     return response
+
+
+def messages_of(response):
+    return [str(m) for m in response.wsgi_request._messages]
 
 
 # The claim and the answer
@@ -166,11 +183,125 @@ def test_a_contract_is_answered_once(
 ):
     contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
     client.force_login(care_staff)
+    form = answer_form(client, care_home, contract, "confirm")  # in another tab
     answer(client, care_home, contract, "decline", django_capture_on_commit_callbacks)
-    response = answer(client, care_home, contract, "confirm", django_capture_on_commit_callbacks)
+    response = answer(
+        client, care_home, contract, "confirm", django_capture_on_commit_callbacks, form=form
+    )
     assert contract.confirmation == Contract.Confirmation.DECLINED
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("already answered" in m for m in messages)
+    assert any("already answered" in m for m in messages_of(response))
+    assert Alert.objects.filter(kind=Alert.Kind.CONTRACT_CONFIRMED).count() == 0
+
+
+def test_an_answer_from_a_copy_loaded_before_another_answer_records_nothing(
+    care_home, care_staff, commissioner, commissioner_staff, django_capture_on_commit_callbacks
+):
+    """Two answers at once: both views loaded the contract pending; the second to write finds
+    it answered (the conditional update matches no row)."""
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    first, second = Contract.objects.get(pk=contract.pk), Contract.objects.get(pk=contract.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.decide(first, care_staff, confirm=False, terms=first.terms_fingerprint())
+        with pytest.raises(consent.AlreadyDecided):
+            consent.decide(second, care_staff, confirm=True, terms=second.terms_fingerprint())
+    contract.refresh_from_db()
+    assert contract.confirmation == Contract.Confirmation.DECLINED
+    assert [a.kind for a in Alert.objects.filter(recipient=commissioner_staff)] == [
+        Alert.Kind.CONTRACT_DECLINED
+    ]
+
+
+def test_an_answer_is_one_conditional_update_that_needs_no_row_lock(care_home, care_staff):
+    """SQLite has no SELECT ... FOR UPDATE: a read before the write would let two answers at
+    once both hold a read lock and one fail with "database is locked" (a 503). The answer's
+    first statement writes the row, so the second waits for the first instead."""
+    contract = ContractFactory(service_provider=care_home, pending=True)
+    with CaptureQueriesContext(connection) as queries:
+        consent.decide(contract, care_staff, confirm=True, terms=contract.terms_fingerprint())
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert statements[0].startswith('UPDATE "compliance_contract"'), statements
+    assert not any(s.startswith("SELECT") and "compliance_contract" in s for s in statements)
+    assert not any("FOR UPDATE" in s for s in statements)
+    contract.refresh_from_db()
+    assert contract.confirmation == Contract.Confirmation.CONFIRMED
+
+
+# An answer is to the terms the service provider saw
+
+
+@pytest.mark.parametrize(
+    ("verb", "change"),
+    [
+        ("confirm", {"ends_on": ""}),  # no end any more
+        ("confirm", {"starts_on": "2023-04-01"}),
+        ("confirm", {"ends_on": "2025-12-31"}),  # narrower is a change too
+        ("confirm", {"reference": "RC-2"}),
+        ("confirm", {"requires_certified_training": "no"}),
+        ("decline", {"ends_on": ""}),
+    ],
+)
+def test_an_answer_to_terms_changed_since_the_page_was_opened_records_nothing(
+    client,
+    care_home,
+    care_staff,
+    commissioner,
+    commissioner_staff,
+    django_capture_on_commit_callbacks,
+    verb,
+    change,
+):
+    contract = ContractFactory(
+        commissioner=commissioner,
+        service_provider=care_home,
+        reference="RC-1",
+        pending=True,
+        starts_on=dt.date(2024, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    client.force_login(care_staff)
+    seen = answer_form(client, care_home, contract, verb)
+
+    client.force_login(commissioner_staff)
+    edit = client.post(
+        f"/compliance/commissioners/{commissioner.slug}/contracts/{contract.pk}/edit/",
+        {
+            "reference": "RC-1",
+            "starts_on": "2024-04-01",
+            "ends_on": "2026-03-31",
+            "requires_certified_training": "yes",
+            **change,
+        },
+    )
+    assert edit.status_code == 302
+
+    client.force_login(care_staff)
+    response = answer(
+        client, care_home, contract, verb, django_capture_on_commit_callbacks, form=seen
+    )
+    assert contract.confirmation == Contract.Confirmation.PENDING
+    assert contract.decided_by is None
+    assert any(
+        m.endswith("after you opened the page: check it again") for m in messages_of(response)
+    ), messages_of(response)
+    assert not Alert.objects.exists()
+
+    # The page opened again shows the new terms, and the answer to them is recorded.
+    answer(client, care_home, contract, verb, django_capture_on_commit_callbacks)
+    assert contract.confirmation != Contract.Confirmation.PENDING
+    assert contract.decided_by == care_staff
+
+
+def test_an_answer_without_the_terms_shown_records_nothing(
+    client, care_home, care_staff, commissioner, django_capture_on_commit_callbacks
+):
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    client.force_login(care_staff)
+    url = f"/compliance/service-providers/{care_home.slug}/contracts/{contract.pk}/confirm/"
+    for data in ({}, {"terms": ""}, {"terms": "not a fingerprint"}, {"terms": ["a", "b"]}):
+        answer(
+            client, care_home, contract, "confirm", django_capture_on_commit_callbacks, (url, data)
+        )
+        assert contract.confirmation == Contract.Confirmation.PENDING
 
 
 def test_only_the_service_providers_own_staff_answer_its_contracts(
@@ -249,13 +380,6 @@ def test_a_confirmed_contract_not_yet_started_shows_nothing_yet(
     )
     client.force_login(commissioner_staff)
     assert not sees_private_records(client, commissioner, care_home)
-
-
-def test_months_before_keeps_the_day_or_takes_the_months_last():
-    assert months_before(dt.date(2026, 12, 1), 12) == dt.date(2025, 12, 1)
-    assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
-    assert months_before(dt.date(2024, 3, 31), 1) == dt.date(2024, 2, 29)
-    assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
 
 
 # The overview, its export, the report and the exposure question
@@ -442,6 +566,121 @@ def test_ending_a_confirmed_contract_later_than_agreed_asks_again(
     assert contract.confirmation == Contract.Confirmation.PENDING
 
 
+# An answer given while the commissioner edits the contract
+
+
+def answered_meanwhile(contract_pk, user, confirmation):
+    """The service provider's answer, written to the row as decide() writes it."""
+    Contract.objects.filter(pk=contract_pk).update(
+        confirmation=confirmation, decided_by=user, decided_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "answer_given", "answer_kept"),
+    [
+        ("2026-03-31", "confirmed", "confirmed"),  # only the reference changes
+        ("2026-03-31", "declined", "declined"),
+        ("2025-12-31", "confirmed", "confirmed"),  # narrower
+        ("", "confirmed", "pending"),  # wider than what was confirmed: asked again
+        ("", "declined", "declined"),
+    ],
+)
+def test_an_edit_never_overwrites_an_answer_given_while_it_was_saved(
+    client,
+    monkeypatch,
+    care_home,
+    care_staff,
+    commissioner,
+    commissioner_staff,
+    ends_on,
+    answer_given,
+    answer_kept,
+):
+    from compliance import commissioner_views
+
+    contract = ContractFactory(
+        commissioner=commissioner,
+        service_provider=care_home,
+        pending=True,
+        starts_on=dt.date(2024, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    load = commissioner_views._contract_of
+
+    def loaded_then_answered(*args):
+        loaded = load(*args)
+        answered_meanwhile(loaded.pk, care_staff, answer_given)
+        return loaded
+
+    monkeypatch.setattr(commissioner_views, "_contract_of", loaded_then_answered)
+    client.force_login(commissioner_staff)
+    response = client.post(
+        f"/compliance/commissioners/{commissioner.slug}/contracts/{contract.pk}/edit/",
+        {
+            "reference": "RC-2",
+            "starts_on": "2024-04-01",
+            "ends_on": ends_on,
+            "requires_certified_training": "yes",
+        },
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.reference == "RC-2"
+    assert contract.confirmation == answer_kept
+    assert (contract.decided_by == care_staff) is (answer_kept != "pending")
+
+
+def test_widening_from_a_stale_copy_withdraws_a_confirmation_given_since(
+    care_home, care_staff, commissioner
+):
+    """An end date moved (the end form, an import) from a copy loaded while the contract was
+    pending, after the service provider confirmed the narrower dates: asked again."""
+    contract = ContractFactory(
+        commissioner=commissioner, service_provider=care_home, pending=True, ends_on=None
+    )
+    contract.ends_on = contract.starts_on + dt.timedelta(days=30)
+    contract.save(update_fields=["ends_on"])
+    stale = Contract.objects.get(pk=contract.pk)
+    answered_meanwhile(contract.pk, care_staff, Contract.Confirmation.CONFIRMED)
+
+    stale.ends_on = None
+    stale.save(update_fields=["ends_on"])
+
+    assert stale.confirmation == Contract.Confirmation.PENDING  # the copy says so too
+    contract.refresh_from_db()
+    assert contract.ends_on is None
+    assert contract.confirmation == Contract.Confirmation.PENDING
+    assert contract.decided_by is None and contract.decided_at is None
+
+
+def test_in_the_admin_a_change_never_overwrites_the_answer(
+    admin_client, monkeypatch, care_home, care_staff, commissioner
+):
+    from compliance.admin import ContractAdmin
+
+    contract = ContractFactory(commissioner=commissioner, service_provider=care_home, pending=True)
+    save_model = ContractAdmin.save_model
+
+    def answered_then_saved(self, request, obj, *args):
+        answered_meanwhile(obj.pk, care_staff, Contract.Confirmation.DECLINED)
+        return save_model(self, request, obj, *args)
+
+    monkeypatch.setattr(ContractAdmin, "save_model", answered_then_saved)
+    response = admin_client.post(
+        f"/admin/compliance/contract/{contract.pk}/change/",
+        {
+            "reference": "RC-9",
+            "starts_on": contract.starts_on.isoformat(),
+            "requires_certified_training": "on",
+        },
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.reference == "RC-9"
+    assert contract.confirmation == Contract.Confirmation.DECLINED
+
+
 # The rules in the database
 
 
@@ -566,3 +805,85 @@ def test_in_the_admin_the_answer_and_the_service_provider_are_read_only(
     assert contract.service_provider == care_home
     assert contract.commissioner == commissioner
     assert contract.confirmation == Contract.Confirmation.PENDING
+
+
+@pytest.mark.parametrize(
+    ("contract", "shown"),
+    [
+        ({}, True),
+        ({"pending": True}, False),  # widened since the alert: asked again
+        ({"declined": True}, False),
+        ({"ends_on": months_before(timezone.localdate(), 13)}, False),
+        (None, False),  # no contract any more
+    ],
+)
+def test_the_overview_shows_news_of_a_services_training_only_while_it_shares_its_records(
+    client, care_home, commissioner, commissioner_staff, contract, shown
+):
+    """An alert kept from when the service shared its records (or from before services
+    confirmed contracts) says which training provider it uses."""
+    if contract is not None:
+        ContractFactory(
+            commissioner=commissioner,
+            service_provider=care_home,
+            starts_on=dt.date(2020, 1, 1),
+            **contract,
+        )
+    other = ServiceProviderFactory(name="Oak Lodge")
+    ContractFactory(commissioner=commissioner, service_provider=other, reference="RC-OAK")
+    prefix = f"co{commissioner.pk}:sp"
+    for key, subject in [
+        (f"{prefix}{care_home.pk}:event:1", "Elm House: Calm Hands Training: suspended"),
+        # The key of a service whose id only starts with that of a shared one.
+        (f"{prefix}{other.pk}0:event:2", "Another service: Strong Arms Ltd: suspended"),
+        (f"{prefix}{other.pk}:event:3", "Oak Lodge: Kind Ways: certified"),
+        (f"co{commissioner.pk}:contract1:declined:1", "Elm House declined contract RC-9"),
+    ]:
+        AlertFactory(
+            recipient=commissioner_staff, commissioner=commissioner, key=key, subject=subject
+        )
+    AlertFactory(
+        recipient=commissioner_staff,
+        commissioner=commissioner,
+        kind=Alert.Kind.CONTRACT_DECLINED,
+        key=f"co{commissioner.pk}:contract2:declined:1",
+        subject="Elm House declined contract RC-8",
+    )
+    client.force_login(commissioner_staff)
+    response = client.get(f"/compliance/commissioners/{commissioner.slug}/")
+    listed = {alert.subject for alert in response.context["notices"]}
+    assert listed == {
+        *(["Elm House: Calm Hands Training: suspended"] if shown else []),
+        "Oak Lodge: Kind Ways: certified",
+        "Elm House declined contract RC-8",
+    }
+    text = response.content.decode()
+    assert ("Calm Hands Training" in text) is shown
+    assert "Strong Arms Ltd" not in text
+
+
+def test_news_sent_while_a_contract_granted_access_goes_when_the_contract_is_widened(
+    client, care_home, commissioner, commissioner_staff
+):
+    today = timezone.localdate()
+    contract = ContractFactory(
+        commissioner=commissioner,
+        service_provider=care_home,
+        starts_on=dt.date(2020, 1, 1),
+        ends_on=today + dt.timedelta(days=300),
+    )
+    certification = care_home.training_arrangements.get().training_provider.certifications.get()
+    move_certification(
+        certification, Status.SUSPENDED, effective_date=today, reason="Audit", today=today
+    )
+    (alert,) = [a for a in send_due_alerts(today) if a.recipient == commissioner_staff]
+    overview = f"/compliance/commissioners/{commissioner.slug}/"
+    client.force_login(commissioner_staff)
+    assert alert.subject in client.get(overview).content.decode()
+
+    contract.ends_on = None
+    contract.save(update_fields=["ends_on"])
+    assert contract.is_pending
+    text = client.get(overview).content.decode()
+    assert alert.subject not in text
+    assert "Calm Hands Training" not in text
