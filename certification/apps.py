@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
 
 
 class CertificationConfig(AppConfig):
@@ -28,3 +28,9 @@ class CertificationConfig(AppConfig):
         )
         for model, receiver in receivers:
             post_save.connect(receiver, sender=model, dispatch_uid=f"headline-periods-{model}")
+
+        # Stored periods computed by other rules (a release that changed them, or a database
+        # upgraded from before periods existed) are rebuilt by `migrate` itself.
+        post_migrate.connect(
+            periods.rebuild_if_stale, sender=self, dispatch_uid="headline-periods-version"
+        )

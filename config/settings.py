@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "accounts",
+    "derived",  # derived data's versions, below every app that stores any
     "standards",
     "providers",
     "certification",
