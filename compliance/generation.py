@@ -23,6 +23,8 @@ from collections import OrderedDict
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from derived.release import release_stamp
+
 REGISTER = "register"
 COMPLIANCE = "compliance"
 KEPT = 32  # overviews kept per process (a few hundred rows each)
@@ -123,8 +125,8 @@ def connect_signals():
 
 def reuse(key, work_out):
     """The value kept for `key` in this compliance data generation, or `work_out()` kept for
-    it, in this process."""
-    key = (*key, current())
+    it, in this process (under the release too, as every key of kept work)."""
+    key = (*key, release_stamp(), current())
     with _lock:
         if key in _rows:
             _rows.move_to_end(key)

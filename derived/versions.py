@@ -47,9 +47,7 @@ def recorded(name, using="default"):
 def record(name, version, using="default"):
     from .models import DerivedVersion
 
-    DerivedVersion.objects.using(using).update_or_create(
-        name=name, defaults={"version": version}
-    )
+    DerivedVersion.objects.using(using).update_or_create(name=name, defaults={"version": version})
 
 
 def rebuild_and_record(kind, using="default"):
