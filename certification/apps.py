@@ -8,6 +8,8 @@ class CertificationConfig(AppConfig):
     name = "certification"
 
     def ready(self):
+        from derived import writer
+
         from . import headline_periods as periods
         from .models import (
             AccreditationChange,
@@ -17,8 +19,9 @@ class CertificationConfig(AppConfig):
         )
 
         # The register's headline periods are derived from these records: every write of
-        # one rebuilds the periods it affects, whichever code path made it (bulk writers
-        # call headline_periods.rebuild_for_providers themselves).
+        # one reports the providers it affects to the one writer, whichever code path made
+        # it (bulk writers call headline_periods.providers_changed themselves).
+        writer.register(writer.PERIODS, periods.rebuild_for_providers)
         receivers = (
             (Certification, periods.on_certification_saved),
             (CertificationEvent, periods.on_event_saved),

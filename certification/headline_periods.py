@@ -10,7 +10,9 @@ case of verdicts.md), and it answers for any date, with no nightly job to forget
 
 Periods are rebuilt whenever an event, an accreditation change, a certification or a body is
 saved (signals connected in `certification.apps`), and by the bulk writers (imports, load
-data) through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
+data) through `providers_changed`, all through the one writer (derived.writer): inside a
+service function's batch each provider is rebuilt once, just before its transaction commits.
+`manage.py rebuild_headline_periods` rebuilds them all.
 
 The periods as a whole carry the version of the rules that computed them (`KIND`, recorded in
 derived.DerivedVersion): after `migrate` they are rebuilt whenever the recorded version is
@@ -22,7 +24,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from derived import versions
+from derived import versions, writer
 
 from .verdicts import MAX_PARENT_DEPTH, Headline, provider_headline
 
@@ -147,19 +149,23 @@ def providers_affected_by_certifications(certification_ids):
     return provider_ids
 
 
-def rebuild_for_certification(certification_id):
-    rebuild_for_providers(providers_affected_by_certifications([certification_id]))
+def providers_changed(provider_ids):
+    """Report to the writer that these providers' periods are out of date."""
+    writer.changed(writer.PERIODS, provider_ids)
 
 
-def rebuild_for_body(body_id):
+def certification_changed(certification_id):
+    providers_changed(providers_affected_by_certifications([certification_id]))
+
+
+def body_changed(body_id):
     from .models import Certification
 
     certifications = Certification.objects.filter(body_id=body_id).values_list("pk", flat=True)
-    rebuild_for_providers(providers_affected_by_certifications(list(certifications)))
+    providers_changed(providers_affected_by_certifications(list(certifications)))
 
 
 def _rebuild_every_provider():
-    from compliance import generation
     from providers.models import TrainingProvider
 
     from .models import HeadlinePeriod
@@ -170,7 +176,8 @@ def _rebuild_every_provider():
         .values_list("pk", flat=True)
         .distinct()
     )
-    generation.changed()  # pages rendered from the old periods are not shown again
+    # Pages rendered from the old periods are not shown again.
+    writer.changed(writer.GENERATIONS, writer.REGISTER_DATA)
 
 
 # What computes the periods: the verdict rules and this module. Any edit to these files is a
@@ -213,21 +220,21 @@ def rebuild_if_stale(sender, using, **kwargs):
 
 def on_certification_saved(sender, instance, raw=False, **kwargs):
     if not raw:  # loaddata: the periods come with the fixture or a rebuild afterwards
-        rebuild_for_certification(instance.pk)
+        certification_changed(instance.pk)
 
 
 def on_event_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        rebuild_for_certification(instance.certification_id)
+        certification_changed(instance.certification_id)
 
 
 def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        rebuild_for_body(instance.body_id)
+        body_changed(instance.body_id)
 
 
 def on_body_saved(sender, instance, created, raw=False, **kwargs):
     # Its accreditation standard may have changed (CertificationBody.accreditation_counts_on);
     # a new body certifies nothing yet.
     if not created and not raw:
-        rebuild_for_body(instance.pk)
+        body_changed(instance.pk)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The data generations, read once a request (compliance.generation).
+    "compliance.generation.RequestGenerationsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.session_renewal.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
