@@ -9,8 +9,8 @@ so this module, below every app, imports none of them):
 
 Both are written in the writer's own transaction, never after it: the register is right the
 moment the write commits, and a rolled-back write rolls its derived data back with it. A
-`post_commit` rebuild would leave a window in which another request reads new records with
-old periods, and nothing to repair them if the rebuild failed.
+rebuild in `transaction.on_commit` would leave a window in which another request reads new
+records with old periods, and nothing to repair them if the rebuild failed.
 
 Outside `batch()` a report is written at once (a lone save in the admin, a shell). Inside
 `batch()` reports are collected and written once each, at the end of the outermost batch,
