@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
 
 
 class CertificationConfig(AppConfig):
@@ -8,6 +8,8 @@ class CertificationConfig(AppConfig):
     name = "certification"
 
     def ready(self):
+        from derived import writer
+
         from . import headline_periods as periods
         from .models import (
             AccreditationChange,
@@ -17,8 +19,9 @@ class CertificationConfig(AppConfig):
         )
 
         # The register's headline periods are derived from these records: every write of
-        # one rebuilds the periods it affects, whichever code path made it (bulk writers
-        # call headline_periods.rebuild_for_providers themselves).
+        # one reports the providers it affects to the one writer, whichever code path made
+        # it (bulk writers call headline_periods.providers_changed themselves).
+        writer.register(writer.PERIODS, periods.rebuild_for_providers)
         receivers = (
             (Certification, periods.on_certification_saved),
             (CertificationEvent, periods.on_event_saved),
@@ -28,3 +31,9 @@ class CertificationConfig(AppConfig):
         )
         for model, receiver in receivers:
             post_save.connect(receiver, sender=model, dispatch_uid=f"headline-periods-{model}")
+
+        # Stored periods computed by other rules (a release that changed them, or a database
+        # upgraded from before periods existed) are rebuilt by `migrate` itself.
+        post_migrate.connect(
+            periods.rebuild_if_stale, sender=self, dispatch_uid="headline-periods-version"
+        )

@@ -10,12 +10,21 @@ case of verdicts.md), and it answers for any date, with no nightly job to forget
 
 Periods are rebuilt whenever an event, an accreditation change, a certification or a body is
 saved (signals connected in `certification.apps`), and by the bulk writers (imports, load
-data) through `rebuild_for_providers`. `manage.py rebuild_headline_periods` rebuilds them all.
+data) through `providers_changed`, all through the one writer (derived.writer): inside a
+service function's batch each provider is rebuilt once, just before its transaction commits.
+`manage.py rebuild_headline_periods` rebuilds them all.
+
+The periods as a whole carry the version of the rules that computed them (`KIND`, recorded in
+derived.DerivedVersion): after `migrate` they are rebuilt whenever the recorded version is
+not today's (certification.apps), so a release that changes the rules never serves periods
+the old rules worked out.
 """
 
 import datetime as dt
 
 from django.db import transaction
+
+from derived import versions, writer
 
 from .verdicts import MAX_PARENT_DEPTH, Headline, provider_headline
 
@@ -140,31 +149,70 @@ def providers_affected_by_certifications(certification_ids):
     return provider_ids
 
 
-def rebuild_for_certification(certification_id):
-    rebuild_for_providers(providers_affected_by_certifications([certification_id]))
+def providers_changed(provider_ids):
+    """Report to the writer that these providers' periods are out of date."""
+    writer.changed(writer.PERIODS, provider_ids)
 
 
-def rebuild_for_body(body_id):
+def certification_changed(certification_id):
+    providers_changed(providers_affected_by_certifications([certification_id]))
+
+
+def body_changed(body_id):
     from .models import Certification
 
     certifications = Certification.objects.filter(body_id=body_id).values_list("pk", flat=True)
-    rebuild_for_providers(providers_affected_by_certifications(list(certifications)))
+    providers_changed(providers_affected_by_certifications(list(certifications)))
 
 
-def rebuild_all():
-    from compliance import generation
+def _rebuild_every_provider():
     from providers.models import TrainingProvider
 
     from .models import HeadlinePeriod
 
-    with transaction.atomic():
-        HeadlinePeriod.objects.all().delete()
-        rebuild_for_providers(
-            TrainingProvider.objects.filter(certifications__isnull=False)
-            .values_list("pk", flat=True)
-            .distinct()
-        )
-        generation.changed()  # pages rendered from the old periods are not shown again
+    HeadlinePeriod.objects.all().delete()
+    rebuild_for_providers(
+        TrainingProvider.objects.filter(certifications__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    # Pages rendered from the old periods are not shown again.
+    writer.changed(writer.GENERATIONS, writer.REGISTER_DATA)
+
+
+# What computes the periods: the verdict rules and this module. Any edit to these files is a
+# new version (a comment too: the price is one needless rebuild at deploy).
+RULES_MODULES = (
+    "certification.headline_periods",
+    "certification.verdicts",
+    "certification.statuses",
+    "certification.models",
+    "certification.querysets",
+)
+KIND = versions.Kind(
+    name="headline_periods",
+    version=versions.source_version(*RULES_MODULES),
+    rebuild=_rebuild_every_provider,
+)
+
+
+def rebuild_all():
+    """Every provider's periods worked out afresh, recorded as computed by today's rules."""
+    versions.rebuild_and_record(KIND)
+
+
+def rebuild_if_stale(sender, using, **kwargs):
+    """post_migrate: rebuild every period unless today's rules computed them, once every
+    migration is applied (a partial `migrate` leaves tables the rebuild reads missing)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if "derived_derivedversion" not in connection.introspection.table_names():
+        return
+    if versions.recorded(KIND.name, using) == KIND.version:
+        return
+    if versions.fully_migrated(connection):
+        versions.rebuild_and_record(KIND, using)
 
 
 # -- signal receivers (connected in certification.apps) -----------------------------------
@@ -172,21 +220,21 @@ def rebuild_all():
 
 def on_certification_saved(sender, instance, raw=False, **kwargs):
     if not raw:  # loaddata: the periods come with the fixture or a rebuild afterwards
-        rebuild_for_certification(instance.pk)
+        certification_changed(instance.pk)
 
 
 def on_event_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        rebuild_for_certification(instance.certification_id)
+        certification_changed(instance.certification_id)
 
 
 def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        rebuild_for_body(instance.body_id)
+        body_changed(instance.body_id)
 
 
 def on_body_saved(sender, instance, created, raw=False, **kwargs):
     # Its accreditation standard may have changed (CertificationBody.accreditation_counts_on);
     # a new body certifies nothing yet.
     if not created and not raw:
-        rebuild_for_body(instance.pk)
+        body_changed(instance.pk)

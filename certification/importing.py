@@ -26,21 +26,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from compliance import generation
+from derived import writer
 from pages.import_limits import ImportTooLarge, capped_records, check_size
-from providers.counts import forget_register_count
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
 from .certificate_numbers import certificate_key
-from .headline_periods import rebuild_for_providers
+from .headline_periods import providers_changed
 from .models import Certification, CertificationEvent
 from .services import (
     Certificate,
@@ -589,7 +587,7 @@ class Importer:
 
     # --- applying -------------------------------------------------------------------
 
-    @transaction.atomic
+    @writer.batch()  # each provider's periods worked out once, however many rows name it
     def apply(self, plan):
         """Write the plan: all rows or none (an exception rolls everything back)."""
         if not plan.is_valid:
@@ -629,7 +627,6 @@ class Importer:
         created = bulk_create_with_history(
             providers, TrainingProvider, batch_size=500, default_user=self.user
         )
-        forget_register_count()  # bulk_create sends no signals
         for row, provider in zip(rows, created, strict=True):
             row.provider = provider
 
@@ -686,10 +683,10 @@ class Importer:
         CertificationEvent.objects.bulk_create(events, batch_size=500)
         for column, objs in through_rows.items():
             getattr(Certification, column).through.objects.bulk_create(objs, batch_size=1000)
-        # bulk_create sends no signals: the register's headline periods are rebuilt here,
-        # and overview rows worked out before are not reused.
-        rebuild_for_providers(row.provider.pk for row in rows)
-        generation.changed()
+        # bulk_create sends no signals: reported to the one writer here (headline periods,
+        # and a new data generation for kept content, counts and overview rows).
+        providers_changed(row.provider.pk for row in rows)
+        writer.changed(writer.GENERATIONS, writer.REGISTER_DATA)
 
     def _update(self, row):
         certification = Certification.objects.get(pk=row.certification.pk)

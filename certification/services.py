@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from derived import writer
 
 from .certificate_numbers import certificate_key, normalise_certificate_number
 from .models import (
@@ -86,7 +87,7 @@ def _check_reason(reason):
         raise ValidationError({"reason": "Enter the reason for this change."})
 
 
-@transaction.atomic
+@writer.batch()
 def register_certification(
     *,
     provider,
@@ -144,7 +145,7 @@ def register_certification(
     return certification
 
 
-@transaction.atomic
+@writer.batch()
 def move_certification(
     certification,
     to_status,
@@ -225,7 +226,7 @@ def stale_message(current):
     )
 
 
-@transaction.atomic
+@writer.batch()
 def record_accreditation_change(body, status, *, effective_date, note="", recorded_by=None):
     """Record a dated change of a body's UKAS accreditation status."""
     return AccreditationChange.objects.create(
@@ -253,7 +254,7 @@ def expire_due_certifications(*, today=None, certifications=None):
     ).order_by("pk")
     moved = []
     for certification in due:
-        with transaction.atomic():
+        with writer.batch():
             moved.append(
                 move_certification(
                     certification,
@@ -271,7 +272,7 @@ def expire_due_certifications(*, today=None, certifications=None):
     return moved
 
 
-@transaction.atomic
+@writer.batch()
 def save_certification_edit(certification, *, expected_version, recorded_by=None, **changes):
     """Save an ordinary edit (scope, role, archive...) of a certification, unless someone else
     saved it since the editor opened it: the version check is in the UPDATE itself
@@ -318,7 +319,7 @@ def save_certification_edit(certification, *, expected_version, recorded_by=None
     return certification
 
 
-@transaction.atomic
+@writer.batch()
 def correct_provider_or_body(certification, *, provider, body, reason, recorded_by):
     """Put right a certification recorded against the wrong provider or body: the one path by
     which either changes (certification is not transferable). For site administrators.
@@ -329,7 +330,7 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     the old provider's and the new one's (and their affiliates'), are rebuilt. Refused while
     the scope would not fit the corrected provider and body (`_check_corrected_scope`).
     """
-    from .headline_periods import providers_affected_by_certifications, rebuild_for_providers
+    from .headline_periods import providers_affected_by_certifications, providers_changed
 
     if not (recorded_by and recorded_by.is_active and recorded_by.is_superuser):
         raise PermissionError("Only site administrators correct a certification's provider.")
@@ -369,9 +370,8 @@ def correct_provider_or_body(certification, *, provider, body, reason, recorded_
     locked._history_user = recorded_by
     locked._change_reason = f"Provider or body corrected: {reason.strip()}"[:100]
     locked.save(update_fields=["provider", "body", "version", "updated_at"])
-    # The save's own rebuild covers the new provider; the old one's headline read this
-    # certification too.
-    rebuild_for_providers(affected | providers_affected_by_certifications([locked.pk]))
+    # The save reports the new provider; the old one's headline read this certification too.
+    providers_changed(affected | providers_affected_by_certifications([locked.pk]))
     return correction
 
 

@@ -15,6 +15,12 @@ There are two:
   every member and every page of the overview until a record changes.
 
 Writes that send no signals (bulk_create, queryset.update) call `changed()` themselves.
+Every change goes through the one writer of derived data (derived.writer): written in the
+writer's own transaction, and once per batch however many records a service function saves.
+
+A request reads each generation once, at its first use (`RequestGenerationsMiddleware`), and
+keys everything it keeps or reuses on that: what is kept under a token is at least as new as
+the token, because the token is read before the data.
 """
 
 import threading
@@ -23,12 +29,16 @@ from collections import OrderedDict
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-REGISTER = "register"
-COMPLIANCE = "compliance"
+from derived import writer
+from derived.release import release_stamp
+
+REGISTER = writer.REGISTER
+COMPLIANCE = writer.COMPLIANCE
 KEPT = 32  # overviews kept per process (a few hundred rows each)
 
 _rows = OrderedDict()
 _lock = threading.Lock()
+_request = threading.local()  # .tokens: {name: token} read in the current request
 
 
 def register_models():
@@ -71,15 +81,27 @@ def compliance_models():
 
 
 def current(name=COMPLIANCE):
+    """The generation's token: read from the database, once per request."""
     from .models import DataGeneration
 
+    tokens = getattr(_request, "tokens", None)
+    if tokens is not None and name in tokens:
+        return tokens[name]
     token = DataGeneration.objects.filter(name=name).values_list("token", flat=True).first()
-    return token or changed(names=(name,))
+    token = token or start_new((name,))
+    if tokens is not None:
+        tokens[name] = token
+    return token
 
 
 def changed(*args, names=(REGISTER, COMPLIANCE), **kwargs):
     """Record that watched data changed: work derived before is not used again. With no
     `names`, a register record changed, which is also a compliance record."""
+    writer.changed(writer.GENERATIONS, names)
+
+
+def start_new(names):
+    """Give these generations a new token (derived.writer calls this, once per batch)."""
     from .models import DataGeneration
 
     token = uuid.uuid4()
@@ -87,7 +109,24 @@ def changed(*args, names=(REGISTER, COMPLIANCE), **kwargs):
     if updated < len(names):
         for name in names:
             DataGeneration.objects.get_or_create(name=name, defaults={"token": token})
+    tokens = getattr(_request, "tokens", None)
+    if tokens is not None:  # this request's own write: what it shows next is not kept work
+        tokens.update(dict.fromkeys(names, token))
     return token
+
+
+class RequestGenerationsMiddleware:
+    """Each request reads a generation once (its first use) and keys its kept work on it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _request.tokens = {}
+        try:
+            return self.get_response(request)
+        finally:
+            _request.tokens = None
 
 
 def compliance_changed(*args, **kwargs):
@@ -103,6 +142,7 @@ def _m2m_receiver(receiver):
 
 
 def connect_signals():
+    writer.register(writer.GENERATIONS, start_new)
     for models, receiver in (
         (register_models(), changed),
         (compliance_models(), compliance_changed),
@@ -123,8 +163,8 @@ def connect_signals():
 
 def reuse(key, work_out):
     """The value kept for `key` in this compliance data generation, or `work_out()` kept for
-    it, in this process."""
-    key = (*key, current())
+    it, in this process (under the release too, as every key of kept work)."""
+    key = (*key, release_stamp(), current())
     with _lock:
         if key in _rows:
             _rows.move_to_end(key)

@@ -14,11 +14,10 @@ and a care home with 8 arrangements, each with a member.
 import datetime as dt
 import random
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from certification.headline_periods import rebuild_for_providers
+from certification.headline_periods import providers_changed
 from certification.models import (
     AccreditationChange,
     Certification,
@@ -29,7 +28,7 @@ from certification.statuses import AccreditationStatus, Status
 from compliance import generation
 from compliance.load_actors import generated_check, make_bench_actors
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
-from providers.counts import forget_register_count
+from derived import writer
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, StandardsEdition
 
@@ -92,7 +91,7 @@ def _history(status, number, certified_on, valid_until, applied):
     return [*events, (Status.CERTIFIED, status, when, number, certified_on, valid_until)]
 
 
-@transaction.atomic
+@writer.batch()
 def generate(providers: int, *, seed=0, today=None):
     today = today or timezone.localdate()
     rng = random.Random(seed)
@@ -183,9 +182,8 @@ def generate(providers: int, *, seed=0, today=None):
                 )
             )
     Certification.populations.through.objects.bulk_create(scope, batch_size=BATCH)
-    # bulk_create sends no signals: the register's headline periods and count are updated here.
-    rebuild_for_providers(provider.pk for provider in provider_rows)
-    forget_register_count()
+    # bulk_create sends no signals: the register's headline periods are reported here.
+    providers_changed(provider.pk for provider in provider_rows)
     Certification.settings.through.objects.bulk_create(
         [
             Certification.settings.through(

@@ -26,6 +26,11 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-local-development-only"
 
+# The release's name (e.g. the git commit deployed) in every key of kept work, so a release
+# never serves what an older one rendered; empty: a hash of the code and templates
+# (derived.release).
+RELEASE = env.str("DJANGO_RELEASE", default="")
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
@@ -41,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "accounts",
+    "derived",  # derived data's versions, below every app that stores any
     "standards",
     "providers",
     "certification",
@@ -56,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The data generations, read once a request (compliance.generation).
+    "compliance.generation.RequestGenerationsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.session_renewal.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",

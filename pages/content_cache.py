@@ -8,7 +8,9 @@ costs 10 to 40 ms of CPU against about 1 ms for the rest of a request, so the re
 kept in the cache (settings.CACHES) under
 
 - what it is (its kind and address, or its organisation and options),
-- today's date (statuses change at midnight without a write), and
+- today's date (statuses change at midnight without a write),
+- the release (derived.release): a release that changes a template or a rule never serves
+  what an older one rendered, even from a cache both share, and
 - the data generation it was rendered in (compliance.generation): every write of a record it
   shows starts a new generation in the same transaction, so no page ever shows content older
   than the last write, whichever process rendered it.
@@ -30,6 +32,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from compliance import generation
+from derived.release import release_stamp
 
 KEPT_SECONDS = 60 * 60  # a bound on memory; correctness comes from the key
 
@@ -51,7 +54,7 @@ def page_title(*parts, error=False):
 
 def _key(parts, generation_name):
     today = timezone.localdate().isoformat()
-    described = repr((*parts, today, str(generation.current(generation_name))))
+    described = repr((*parts, today, release_stamp(), str(generation.current(generation_name))))
     return "content:" + hashlib.sha256(described.encode()).hexdigest()
 
 

@@ -1,25 +1,22 @@
-"""How many providers the unfiltered register shows, cached.
+"""How many providers the unfiltered register shows, kept in the cache.
 
 Every visit to the register's unfiltered pages needs this count, and it is the one query there
-that reads every provider row, so its cost grows with the register. Adding, archiving or
-removing a provider clears it (signals in providers.apps; bulk writers call
-`forget_register_count`); otherwise it is at most CACHE_SECONDS old in another process whose
-cache is not shared (production shares one, CACHE_URL).
+that reads every provider row, so its cost grows with the register. It is kept under the
+register's data generation (read once a request) and the release: a write of any register
+record starts a new generation when it commits, in every process at once, so the count is
+never older than the last write, whatever the cache backend. Nothing clears it by hand.
 """
 
 from django.core.cache import cache
 
-CACHE_KEY = "register:active-count"
-CACHE_SECONDS = 60
+from compliance import generation
+from derived.release import release_stamp
+
+KEPT_SECONDS = 60 * 60  # a bound on memory; correctness comes from the key
 
 
 def register_count():
     from .models import TrainingProvider
 
-    return cache.get_or_set(
-        CACHE_KEY, lambda: TrainingProvider.objects.active().count(), CACHE_SECONDS
-    )
-
-
-def forget_register_count(*args, **kwargs):
-    cache.delete(CACHE_KEY)
+    key = f"register:active-count:{release_stamp()}:{generation.current(generation.REGISTER)}"
+    return cache.get_or_set(key, lambda: TrainingProvider.objects.active().count(), KEPT_SECONDS)

@@ -6,7 +6,7 @@ applied silently: the field shows an error (the list shows it and ignores that f
 exports refuse with 400).
 
 Vocabulary choices (regions, populations, settings, specialist content, bodies) come from the
-cache (see `vocabulary_choices`), so a request does not query five tables to build its form.
+cache (see `vocabulary_terms`), so a request does not query five tables to build its form.
 """
 
 import datetime as dt
@@ -29,7 +29,7 @@ from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS
 MAX_QUERY_LENGTH = 200
 MAX_VALUE_LENGTH = 1000
 MAX_EXPIRING_DAYS = 3650
-VOCABULARY_CACHE_SECONDS = 300
+VOCABULARY_KEPT_SECONDS = 60 * 60  # a bound on memory; correctness comes from the key
 
 STATUS_CHOICES = [(slug, HEADLINE_LABELS[kind]) for kind, slug in HEADLINE_SLUGS.items()]
 
@@ -53,28 +53,30 @@ def _vocabulary_models():
     }
 
 
-def _cache_key(model):
-    return f"register:choices:{model._meta.label_lower}"
-
-
 def vocabulary_terms(name):
-    """[(slug, label)] for one vocabulary filter, cached for VOCABULARY_CACHE_SECONDS.
-
-    Saving or deleting a term clears its entry (providers.apps connects the signals), so the
-    cache is stale only for terms changed in another process, and for at most five minutes.
+    """[(slug, label)] for one vocabulary filter, kept in the cache under the register's data
+    generation (read once a request) and the release. The terms and bodies are register
+    records: saving or deleting one starts a new generation when it commits, in every process
+    at once, so a new body's filter is never refused and nothing clears the lists by hand.
     """
+    from compliance import generation
+    from derived.release import release_stamp
+
     model = _vocabulary_models()[name]
-    key = _cache_key(model)
+    key = ":".join(
+        (
+            "register:choices",
+            model._meta.label_lower,
+            release_stamp(),
+            str(generation.current(generation.REGISTER)),
+        )
+    )
     terms = cache.get(key)
     if terms is None:
         label = "name" if name == "body" else "label"
         terms = list(model.objects.values_list("slug", label))
-        cache.set(key, terms, VOCABULARY_CACHE_SECONDS)
+        cache.set(key, terms, VOCABULARY_KEPT_SECONDS)
     return terms
-
-
-def forget_vocabulary(sender, **kwargs):
-    cache.delete(_cache_key(sender))
 
 
 def vocabulary_choices(name):

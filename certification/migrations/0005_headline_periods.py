@@ -3,15 +3,11 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def build_periods(apps, schema_editor):
-    # Periods are worked out by the Python verdict, which needs the real models; on an
-    # empty database (every fresh install) there is nothing to build.
-    if not apps.get_model("certification", "Certification").objects.exists():
-        return
-    from certification.headline_periods import rebuild_all
-
-    rebuild_all()
+# Headline periods are derived data, worked out by the live verdict rules: a migration never
+# calls live code (it would need tables from later migrations, e.g. compliance_datageneration,
+# and rules newer than this schema). The table starts empty; after `migrate` the one writer
+# rebuilds every provider's periods because no periods are recorded under today's rules
+# (certification.apps: post_migrate, derived.versions).
 
 
 class Migration(migrations.Migration):
@@ -82,5 +78,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(build_periods, migrations.RunPython.noop),
     ]
