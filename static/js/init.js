@@ -15,3 +15,10 @@ if (filterPanel && !CSS.supports("selector(::details-content)")) {
   openWhenWide();
   wide.addEventListener("change", openWhenWide);
 }
+
+// A print button where there is something to print (the commissioner's report); hidden
+// without JavaScript, where the page says to print it from the browser.
+for (const button of document.querySelectorAll("#print-report")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
