@@ -31,8 +31,11 @@ migrate: install
 seed: migrate
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 
+# `make run PORT=8010` for another port; 8000 unless PORT is given (serve's default is 8001).
+RUN_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8000)
+
 run: seed
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(RUN_PORT)
 
 test: install
 	$(BIN)/pytest

@@ -21,6 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .audit_words import changes_in_words
+
 
 class HistoryKeptAdmin(SimpleHistoryAdmin):
     """Admin for a model with history: the history is shown, never rewritten.
@@ -244,14 +246,28 @@ def _scope_lists(key, records):
     return lists
 
 
+# Changed by every save, or worked out from another field (the certificate number).
+BOOKKEEPING_FIELDS = {"version", "created_at", "updated_at", "certificate_key"}
+
+
 def _changes(record, previous, scopes):
     """[(field, old, new)] from `previous` to `record`, sorted by field: what
-    `record.diff_against(previous)` gives, with the scope lists taken from `scopes`."""
+    `record.diff_against(previous)` gives, with the scope lists taken from `scopes`, and the
+    fields it leaves out as not editable."""
     if previous is None:
         return []
     m2m_names = [field.name for field in record._history_m2m_fields]
-    delta = record.diff_against(previous, excluded_fields=m2m_names)  # no queries without m2m
-    changes = [(c.field, c.old, c.new) for c in delta.changes]
+    # Every tracked field, not only the editable ones `diff_against` compares (through
+    # model_to_dict): status, certificate number and dates are changed only by status moves
+    # (editable=False), and a move must show them. Foreign keys as ids, as diff_against has
+    # them; bookkeeping fields that every save changes are left out.
+    changes = []
+    for field in record.tracked_fields:
+        if field.name in m2m_names or field.name in BOOKKEEPING_FIELDS:
+            continue
+        old, new = getattr(previous, field.attname), getattr(record, field.attname)
+        if old != new:
+            changes.append((field.name, old, new))
     for name in m2m_names:
         old = scopes[(name, previous.history_id)]
         new = scopes[(name, record.history_id)]
@@ -298,7 +314,7 @@ def audit_log_view(request):
             "title": "Audit log",
             "form": form,
             "page_obj": page,
-            "rows": with_changes(list(page.object_list)),
+            "rows": changes_in_words(with_changes(list(page.object_list))),
             "query": query.urlencode(),
         },
     )

@@ -156,8 +156,10 @@ def template_csv():
             "2028-01-01",
             "",
             "",
-            "adults; older-people",
-            "hospital-inpatient",
+            # Terms from the scope vocabulary (standards/loading.py): the template must pass
+            # its own validation (tests/admin/test_certification_import.py).
+            "learning-disability; autism",
+            "health",
             "north-west; yorkshire-and-the-humber",
             "physical-restraint",
         ]

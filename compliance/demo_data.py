@@ -113,8 +113,10 @@ def is_seeded():
 
 
 class DemoBuilder:
-    def __init__(self, today=None):
+    def __init__(self, today=None, report=None):
         self.today = today or timezone.localdate()
+        # Says what the builder is doing (seed_demo prints it): the build takes a while.
+        self.report = report or (lambda message: None)
         self.rng = random.Random(2026)
         self.edition = StandardsEdition.objects.get(is_current=True)
         self.regions = list(Region.objects.order_by("order"))
@@ -441,14 +443,19 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self):
+        self.report("Creating the site administrator and the certification bodies")
         self.admin = User.objects.create_superuser(
             "admin@example.org", DEMO_PASSWORD, full_name="Site Administrator"
         )
         bodies = self.bodies()
+        count = sum(count for _, count in STATUS_PLAN)
+        self.report(f"Creating {count} training providers and their certifications")
         providers = self.register(bodies)
         self.care_user = self.user("care@example.org", "Carys Evans")
         care2 = self.user("care2@example.org", "Dan Okafor")
+        self.report("Creating care homes, their training arrangements and compliance checks")
         services = self.services(providers)
+        self.report("Creating commissioners and their contracts")
         commissioners = self.commissioners(
             services, {services[0]: self.care_user, services[1]: care2}
         )
@@ -468,11 +475,13 @@ class DemoBuilder:
         trainer = self.user("trainer@example.org", "Sam Lee")
         certified_provider = Certification.objects.filter(status=Status.CERTIFIED).first().provider
         self.member(trainer, Role.TRAINING_PROVIDER_STAFF, training_provider=certified_provider)
+        self.report("Saving, and working out each provider's status today")
 
 
-def seed_demo(today=None):
-    """Build the demo register once. Returns False when it was already there."""
+def seed_demo(today=None, report=None):
+    """Build the demo register once. Returns False when it was already there. `report`, if
+    given, is called with a line saying what is being done at each step."""
     if is_seeded():
         return False
-    DemoBuilder(today).build()
+    DemoBuilder(today, report).build()
     return True

@@ -4,11 +4,12 @@
 
 Everything is read from the environment, so one file serves every instance:
 PORT or GUNICORN_BIND, GUNICORN_WORKERS (or WEB_CONCURRENCY), GUNICORN_THREADS,
-GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG (`off` for none). Access and error logs go to stdout as
+GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG (`off` for none). Access and error logs go to stderr as
 one JSON object a line, in the same shape as the application's own log
 (operations/log_format.py), with the request id.
 """
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -58,6 +59,10 @@ class JsonLogger(Logger):
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(JsonLogFormatter())
+                # gunicorn writes its access log to stdout; keep every log line on stderr,
+                # the same stream as the application's (config/settings.py LOGGING).
+                if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+                    handler.setStream(sys.stderr)
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:

@@ -311,7 +311,7 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str(
 # `manage.py backup_database` writes here unless given --output (README § Backups).
 BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups")))
 
-# Logging: one JSON object per line on stdout (text when DEBUG), each with the request id.
+# Logging: one JSON object per line on stderr (text when DEBUG), each with the request id.
 LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json")
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
@@ -326,17 +326,18 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
     },
     "handlers": {
-        "stdout": {
+        # stderr: stdout is a command's own output (`manage.py dumpdata > file.json`).
+        "stderr": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": LOG_FORMAT,
             "filters": ["request_id", "client_address"],
         }
     },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        # Replace Django's own handlers (console in DEBUG, mail to ADMINS) with stdout.
-        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
-        "django.server": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # Replace Django's own handlers (console in DEBUG, mail to ADMINS) with stderr.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -112,6 +112,11 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         choices=STATUS_CHOICES,
         method="filter_status",
         widget=ManyCheckboxes,
+        help_text=(
+            "Certified, but not valid: certified, but the certificate does not count today, "
+            "for example because the certification body's UKAS accreditation is suspended, "
+            "or the certificate's dates are not recorded"
+        ),
         error_messages=_invalid_choice("a status"),
     )
     region = django_filters.MultipleChoiceFilter(

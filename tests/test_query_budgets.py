@@ -195,8 +195,10 @@ BUDGETS = [
     Page("admin:providers_curriculum_changelist", 10, viewer="certifier", shows="{tag} Course"),
     # Site administrators only: the newest changes of every kind with history (providers,
     # curricula, bodies, certifications: created, edited, scope changed, moved), a full page
-    # at both sizes. Per kind: its rows with their previous versions, and each scope list.
-    Page("admin:audit_log", 20, viewer="superuser"),
+    # at both sizes. Per kind: its rows with their previous versions, and each scope list;
+    # then the names of the related records the page's changes mention, one query per
+    # related model (certification.audit_words).
+    Page("admin:audit_log", 21, viewer="superuser"),
 ]
 
 # URL names that show no list of records, and why. Everything else must be in BUDGETS.

@@ -165,6 +165,7 @@ def test_the_header_offers_sign_in_to_visitors_and_sign_out_to_users(client, use
     html = client.get(LOGIN).content.decode()
     assert '<a class="govuk-service-navigation__link" href="/accounts/login/">Sign in</a>' in html
     assert "Sign out" not in html
+    assert "Change your password" not in html
 
     client.force_login(user_a)
     html = client.get("/accounts/password-change/").content.decode()
@@ -172,6 +173,7 @@ def test_the_header_offers_sign_in_to_visitors_and_sign_out_to_users(client, use
     assert '<form method="post" action="/accounts/logout/" class="app-sign-out">' in html
     assert 'name="csrfmiddlewaretoken"' in html.split('action="/accounts/logout/"')[1]
     assert ">Sign out</button>" in html
+    assert 'href="/accounts/password-change/">Change your password</a>' in html
 
 
 LONG_EMAIL = "a" * 250 + "@example.org"  # 262 characters: longer than any account's

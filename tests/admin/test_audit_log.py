@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certification.audit import AUDIT_LOG_PER_PAGE
-from certification.services import save_certification_edit
+from certification.services import Certificate, move_certification, save_certification_edit
+from certification.statuses import Status
 from standards.models import Population, Region
 from tests.factories import (
     CertificationBodyFactory,
@@ -57,12 +58,37 @@ def test_audit_log_filters_by_user_model_and_dates(client, superuser, certifier_
     by_user = client.get(url, {"user": certifier_a.email, "model": "certification"})
     rows = by_user.context["rows"]
     assert rows and all(r["record"].history_user == certifier_a for r in rows)
-    assert ("is_archived", False, True) in rows[0]["changes"]
+    assert ("Is archived", "No", "Yes") in rows[0]["changes"]
     assert "Untouched By Certifier" not in by_user.text
     future = client.get(url, {"since": "2999-01-01"})
     assert future.context["rows"] == []
     bad = client.get(url, {"since": "not a date", "model": "nothing"})
     assert bad.status_code == 200
+
+
+def test_status_moves_and_scope_lists_read_in_words(client, superuser, body_a):
+    certification = CertificationFactory(
+        body=body_a, status=Status.WORKING_TOWARDS, certificate_number=""
+    )
+    certification.regions.set([Region.objects.get(slug="london")])
+    move_certification(
+        certification,
+        Status.CERTIFIED,
+        effective_date=dt.date(2026, 3, 2),
+        reason="Assessment passed",
+        certificate=Certificate("RRN-7001", dt.date(2026, 3, 2), dt.date(2029, 3, 1)),
+        today=dt.date(2026, 3, 2),
+    )
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:audit_log"), {"model": "certification"})
+
+    changes = [change for row in response.context["rows"] for change in row["changes"]]
+    assert ("Status", "Working towards certification", "Certified") in changes
+    assert ("Certificate number", "none", "RRN-7001") in changes
+    assert ("Valid until", "none", "1 March 2029") in changes
+    assert ("Regions", "none", "London") in changes
+    assert "{&#x27;" not in response.text and "{'" not in response.text
 
 
 def test_only_site_administrators_see_the_audit_log(client, certifier_a):

@@ -69,6 +69,17 @@ def test_template_csv_has_the_import_columns(client, certifier_a):
     assert header == importing.COLUMNS
 
 
+def test_the_downloaded_template_passes_its_own_validation(client, certifier_a, body_a):
+    client.force_login(certifier_a)
+    template = client.get(reverse("admin:certification_certification_import_template"))
+
+    page, _ = preview(client, body_a, template.content.decode())
+
+    plan = page.context["plan"]
+    assert plan.errors == []
+    assert plan.counts["create"] == 1
+
+
 def test_preview_shows_every_row_action_then_confirm_imports(client, certifier_a, body_a):
     existing = CertificationFactory(
         body=body_a,

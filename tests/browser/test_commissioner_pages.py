@@ -85,11 +85,27 @@ def test_commissioner_filters_opens_exports_and_prints(page, commissioner_data):
     page.goto("/compliance/commissioners/riverside/report/")
     expect(page.locator("#not-compliant")).to_contain_text("Oak Lodge")
     expect(page.locator("#generated")).to_contain_text("Generated on")
+    # The heading comes before the sub-navigation, whose current page is marked.
+    assert page.locator("h1, nav a[aria-current=page]").all_inner_texts() == [
+        "Certified restrictive-practice training in commissioned services",
+        "Printable report",
+    ]
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()
     assert_no_axe_violations(page)
     page.emulate_media(media="print")
     expect(page.locator(".govuk-template__header")).to_be_hidden()
     expect(page.locator("#report-counts")).to_be_visible()
     save_screenshots(page, "commissioner-report-print")
+
+
+def test_report_print_button_is_hidden_without_javascript(
+    page_without_javascript, commissioner_data
+):
+    page = page_without_javascript
+    _sign_in(page)
+    page.goto("/compliance/commissioners/riverside/report/")
+    expect(page.locator("#print-report")).to_be_hidden()
+    expect(page.locator("main")).to_contain_text("Print this page, or save it as PDF")
 
 
 def test_contract_pages_and_import_are_accessible(page, commissioner_data):

@@ -1,5 +1,7 @@
 """The demo data: built once, safe to run again, never with DEBUG off."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -25,10 +27,19 @@ def _counts():
 
 def test_seed_demo_is_idempotent_and_gives_care_user_the_promised_warnings(settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
     first = _counts()
-    call_command("seed_demo")
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
     assert _counts() == first
+    # It says what it is doing while it works, then that it is done.
+    lines = output.getvalue().splitlines()
+    assert lines[0] == "Creating the site administrator and the certification bodies"
+    assert "Creating 150 training providers and their certifications" in lines
+    assert lines[-1].startswith("Demo data created.")
+    assert len(lines) >= 5
+    assert again.getvalue() == "Demo data is already there: nothing changed.\n"
     assert first[0] >= 150
     assert set(Certification.objects.values_list("status", flat=True)) == {
         "working_towards", "certified", "suspended", "withdrawn", "expired",

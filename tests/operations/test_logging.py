@@ -1,11 +1,17 @@
 """Structured logs: one JSON object a line, each with its request's id; security events."""
 
+import importlib.util
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from gunicorn.config import Config
 
 from operations.log_format import JsonLogFormatter
 from operations.request_ids import RequestIdLogFilter
@@ -177,3 +183,53 @@ def test_lockout_is_logged_as_a_security_event(client, security_log):
     assert locked_out["level"] == "WARNING"
     denied = security_log.events("access_denied")
     assert denied and denied[-1]["status"] == 429
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_log_lines_go_to_stderr_so_dumpdata_writes_only_json(tmp_path):
+    # Query logging (DEBUG) makes the command log a line for every query it runs.
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'dump.sqlite3'}",
+        "DJANGO_DEBUG": "true",
+        "DJANGO_LOG_LEVEL": "DEBUG",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+
+    manage("migrate", "--no-input", "--verbosity", "0")
+    result = manage("dumpdata", "standards")
+
+    editions = [entry for entry in json.loads(result.stdout) if entry["model"].endswith("edition")]
+    assert editions
+    assert "django.db.backends" in result.stderr
+
+
+def test_gunicorns_access_and_error_logs_go_to_stderr():
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_conf", PROJECT_ROOT / "config" / "gunicorn.conf.py"
+    )
+    gunicorn_conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gunicorn_conf)
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("errorlog", "-")
+
+    logger = gunicorn_conf.JsonLogger(config)
+
+    streams = [
+        handler.stream for log in (logger.access_log, logger.error_log) for handler in log.handlers
+    ]
+    assert len(streams) == 2
+    assert all(stream is sys.stderr for stream in streams)

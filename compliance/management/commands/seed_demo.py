@@ -15,7 +15,7 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password: it runs only with "
                 "DJANGO_DEBUG=true."
             )
-        if seed_demo():
+        if seed_demo(report=self.stdout.write):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo data created. Demo accounts use '{DEMO_PASSWORD}'.")
             )
