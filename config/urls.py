@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
 ]
 
 # A request Django will not read (too large, too many fields) gets the site's own page.

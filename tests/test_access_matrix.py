@@ -46,6 +46,7 @@ from standards.models import StandardsEdition
 from tests.factories import (
     AlertFactory,
     CertificationBodyFactory,
+    CertificationFactory,
     CommissionerFactory,
     ComplianceCheckFactory,
     ContractFactory,
@@ -100,6 +101,7 @@ class Row:
     query: Callable[["World"], str] | None = None
     private: Callable[["World"], str] | None = None
     shows_private: bool = False
+    json: bool = False  # post `data` as a JSON body (the API), not as a form
 
     @property
     def id(self):
@@ -330,6 +332,13 @@ def current_edition_slug(world):
     return {"slug": StandardsEdition.objects.get(is_current=True).slug}
 
 
+def certificate_of_a(world):
+    certification = CertificationFactory(
+        provider=world.training_provider_a, body=world.certification_body_a
+    )
+    return {"number": certification.certificate_number}
+
+
 ROWS = [
     # pages
     Row("pages:start"),
@@ -439,6 +448,26 @@ ROWS = [
     Row("compliance:review_new", co_a(pk="contract_a"), "POST", CO_STAFF),
     Row("compliance:review_actions_completed", co_a(pk="review_a"), expect=CO_STAFF),
     Row("compliance:review_actions_completed", co_a(pk="review_a"), "POST", CO_STAFF),
+    # the API (api/urls.py): the public register's reads and bulk verification are open to
+    # everyone; a session does not sign anyone in to the API (tokens do).
+    Row("api:provider_list"),
+    Row("api:provider_detail", slug_of("training_provider_a")),
+    Row("api:certificate_detail", certificate_of_a),
+    Row("api:verifications", expect=public(405)),
+    Row(
+        "api:verifications",
+        method="POST",
+        data=lambda w: {"certificates": ["RRN-1", "RRN-2"]},
+        json=True,
+    ),
+    Row("api:body_list"),
+    Row("api:body_detail", slug_of("certification_body_a")),
+    Row("api:standards_list"),
+    Row("api:standards_detail", current_edition_slug),
+    Row("api:vocabulary"),
+    Row("api:changes"),
+    Row("api:schema"),
+    Row("api:docs"),
 ]
 
 
@@ -454,6 +483,10 @@ def request(client, row, world):
         url = f"{url}?{row.query(world)}"
     if row.method == "GET":
         return client.get(url)
+    if row.method == "POST" and row.json:
+        return client.post(
+            url, row.data(world) if row.data else {}, content_type="application/json"
+        )
     if row.method == "POST":
         return client.post(url, row.data(world) if row.data else {})
     raise ValueError(f"Unsupported method {row.method}")
