@@ -143,6 +143,12 @@ class World:
         return user
 
     @cached_property
+    def certification_a(self):
+        return CertificationFactory(
+            provider=self.training_provider_a, body=self.certification_body_a
+        )
+
+    @cached_property
     def arrangement_a(self):
         """An open training arrangement of service provider A."""
         return TrainingArrangementFactory(service_provider=self.service_provider_a)
@@ -333,10 +339,7 @@ def current_edition_slug(world):
 
 
 def certificate_of_a(world):
-    certification = CertificationFactory(
-        provider=world.training_provider_a, body=world.certification_body_a
-    )
-    return {"number": certification.certificate_number}
+    return {"number": world.certification_a.certificate_number}
 
 
 ROWS = [

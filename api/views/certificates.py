@@ -109,11 +109,6 @@ class VerificationRequestSerializer(serializers.Serializer):
         required=False, help_text="Scope each certificate must cover (vocabulary slugs)"
     )
 
-    def validate_certificates(self, numbers):
-        if any("\x00" in number for number in numbers):
-            raise ValidationError("Certificate numbers cannot contain NUL characters")
-        return numbers
-
     def validate_scope(self, scope):
         """{column: [terms]}: every slug must be a term of its vocabulary (one query each)."""
         terms = {}
