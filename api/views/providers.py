@@ -55,7 +55,11 @@ class TrainingProviderList(GenericAPIView):
     pagination_class = RegisterCursorPagination
     serializer_class = TrainingProviderSerializer
 
-    @extend_schema(parameters=FILTER_PARAMETERS, operation_id="training_providers_list")
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses=TrainingProviderSerializer(many=True),
+        operation_id="training_providers_list",
+    )
     def get(self, request):
         self.on = date_asked(request)
         data = request.query_params.copy()
