@@ -343,9 +343,9 @@ LOGGING = {
 # The REST API (/api/v1/, the api app). Public reads and bulk verification are anonymous and
 # throttled per client address (operations.client_address); rates are "N/second|minute|hour|day".
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],
@@ -355,6 +355,9 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "anonymous": env.str("DJANGO_API_ANONYMOUS_RATE", default="120/minute"),
     "verification": env.str("DJANGO_API_VERIFICATION_RATE", default="20/minute"),
+    # Callers with an API token (api.models.ApiToken), counted per token.
+    "token_anonymous": env.str("DJANGO_API_TOKEN_RATE", default="1200/minute"),
+    "token_verification": env.str("DJANGO_API_TOKEN_VERIFICATION_RATE", default="300/minute"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RRN Training Register API",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("certification.urls")),
     path("", include("providers.urls")),
     path("", include("standards.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),

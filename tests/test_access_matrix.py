@@ -143,6 +143,23 @@ class World:
         return user
 
     @cached_property
+    def api_token_a(self):
+        """A token of service provider A, made by a colleague of the acting user's."""
+        from api.models import ApiToken
+
+        owner = MembershipFactory.of(
+            self.service_provider_a, user=UserFactory(email="token-owner@example.org")
+        )
+        token, _text = ApiToken.issue(
+            name="A's contract system",
+            membership=owner,
+            scope=ApiToken.Scope.READ,
+            expires_at=timezone.now() + dt.timedelta(days=30),
+            created_by=owner.user,
+        )
+        return token
+
+    @cached_property
     def certification_a(self):
         return CertificationFactory(
             provider=self.training_provider_a, body=self.certification_body_a
@@ -471,6 +488,16 @@ ROWS = [
     Row("api:changes"),
     Row("api:schema"),
     Row("api:docs"),
+    # API tokens, under the user's account: each signed-in user sees their organisations'
+    # tokens; only staff of the token's organisation revoke it (a superuser in the admin).
+    Row("api_tokens:list", expect=signed_in()),
+    Row("api_tokens:list", method="POST", expect=signed_in()),  # empty form: errors, 200
+    Row(
+        "api_tokens:revoke",
+        lambda w: {"pk": w.api_token_a.pk},
+        "POST",
+        {**members_of("service_provider", 302), "superuser": 404},
+    ),
 ]
 
 

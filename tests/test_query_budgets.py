@@ -122,6 +122,8 @@ BUDGETS = [
     ),
     Page("api:vocabulary", 4, shows=None),  # the vocabulary: four short lists
     Page("api:changes", 1),
+    # API tokens under the user's account: the tokens of the viewer's organisations
+    Page("api_tokens:list", 8, viewer="service_staff", shows="{tag} token"),
     # Someone acting for several organisations chooses one
     Page("compliance:home", 6, viewer="multi_member", shows="{tag} Service"),
     # A service provider's pages
@@ -253,6 +255,7 @@ NOT_LISTS = {
     "api:schema": "the OpenAPI schema, generated from the code",
     "api:docs": "Swagger UI's page, which reads the schema",
     "api:verifications": "POST only: its budget is in tests/api/test_verifications.py",
+    "api_tokens:revoke": "POST only",
 }
 
 
