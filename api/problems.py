@@ -14,7 +14,8 @@ drf-standardized-errors was considered: its documented shape is its own
 import json
 import logging
 
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -77,6 +78,11 @@ def field_errors(detail, path=""):
 
 
 def exception_handler(exc, context):
+    # As DRF does inside its own handler, so that the message is the detail, not an error list.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API exception: the middleware answers (500, logged)

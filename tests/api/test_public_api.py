@@ -157,6 +157,8 @@ def test_an_unknown_provider_is_a_problem_details_404(client):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["title"] == "Not found"
+    assert "errors" not in response.json()
+    assert client.get("/api/v1/providers/?format=xml").json()["detail"] == "Not found."
 
 
 def test_an_unknown_api_address_is_a_problem_details_404_not_the_html_page(client):
