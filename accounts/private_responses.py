@@ -27,9 +27,17 @@ class PrivateResponsesNotStoredMiddleware:
         # As LoginRequiredMiddleware decides: a view needs a session unless it is marked
         # `login_not_required`.
         request.view_needs_session = getattr(view_func, "login_required", True)
+        # Read now: DRF's views put their own caller (anonymous, or a token's owner) in
+        # request.user, so after the view the session's user is no longer there.
+        user = getattr(request, "user", None)
+        request.signed_in_before_view = user is not None and user.is_authenticated
 
     @staticmethod
     def needs_session(request):
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        return signed_in or getattr(request, "view_needs_session", False)
+        return (
+            signed_in
+            or getattr(request, "signed_in_before_view", False)
+            or getattr(request, "view_needs_session", False)
+        )

@@ -122,23 +122,29 @@ class CertificateCheck:
 def check_certificate(number, on):
     """The CertificateCheck for `number` (any case, spacing or separators) on `on`; None for no
     number. Archived certifications have left the register: their numbers are not found."""
-    key = certificate_key(number)
-    if not key:
-        return None
-    number = normalise_certificate_number(number)
+    return check_certificates([number], on)[0]
+
+
+def check_certificates(numbers, on):
+    """[CertificateCheck or None] for each of `numbers`, in their order, in a fixed number of
+    queries however many there are (the API's bulk verification asks for up to 100)."""
+    keys = [certificate_key(number) for number in numbers]
+    wanted = {key for key in keys if key}
+    if not wanted:
+        return [None for _ in numbers]
     # One indexed lookup per table, UNIONed: an OR across the join made PostgreSQL read
     # every event of every certification.
     holders = (
         Certification.objects.order_by()
-        .filter(certificate_key=key)
+        .filter(certificate_key__in=wanted)
         .values("pk")
         .union(
             CertificationEvent.objects.order_by()
-            .filter(certificate_key=key)
+            .filter(certificate_key__in=wanted)
             .values("certification_id")
         )
     )
-    matches = (
+    matches = list(
         Certification.objects.on_register()
         .with_verdict_data()
         .prefetch_related("populations", "settings", "regions", "specialist_content", "curricula")
@@ -146,13 +152,28 @@ def check_certificate(number, on):
         .filter(pk__in=holders)
         .order_by("pk")
     )
-    # One certification holds a key now (unique), but a number it replaced may since have
-    # been given to another, written differently (RRN-2024-0061 then RRN/2024/0061). Prefer
-    # the number exactly as typed (held now, then held before), then the one holding it now.
-    candidates = list(matches[:5])
+    # Which certifications hold each key: now (their number) or once (in their events).
+    by_key = {}
+    for certification in matches:
+        held = {certification.certificate_key} | {
+            e.certificate_key for e in certification.ordered_events()
+        }
+        for key in held & wanted:
+            by_key.setdefault(key, []).append(certification)
+    return [
+        _answer(number, key, by_key.get(key, []), on) if key else None
+        for number, key in zip(numbers, keys, strict=True)
+    ]
+
+
+def _answer(number, key, candidates, on):
+    number = normalise_certificate_number(number)
     if not candidates:
         return CertificateCheck(number=number, on=on)
 
+    # One certification holds a key now (unique), but a number it replaced may since have
+    # been given to another, written differently (RRN-2024-0061 then RRN/2024/0061). Prefer
+    # the number exactly as typed (held now, then held before), then the one holding it now.
     def held(certification, matching):
         return [e for e in certification.ordered_events() if matching(e.certificate_number)]
 

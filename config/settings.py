@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "accounts",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "compliance",
     "pages",
     "operations",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +78,8 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user unless marked `login_not_required`
     # (the public register, certificate check, standards, sign-in and password reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Under /api/ every error is an RFC 9457 problem details document, never an HTML page.
+    "api.problems.ApiProblemsMiddleware",
     "operations.security_events.DeniedAccessLogMiddleware",
     # A view that cannot reach the database answers 503 with templates/503.html.
     "operations.database_unavailable.DatabaseUnavailableMiddleware",
@@ -340,4 +346,42 @@ LOGGING = {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
     },
+}
+
+
+# The REST API (/api/v1/, the api app). Public reads and bulk verification are anonymous and
+# throttled per client address (operations.client_address); rates are "N/second|minute|hour|day".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+API_THROTTLE_RATES = {
+    "anonymous": env.str("DJANGO_API_ANONYMOUS_RATE", default="120/minute"),
+    "verification": env.str("DJANGO_API_VERIFICATION_RATE", default="20/minute"),
+    # Callers with an API token (api.models.ApiToken), counted per token.
+    "token_anonymous": env.str("DJANGO_API_TOKEN_RATE", default="1200/minute"),
+    "token_verification": env.str("DJANGO_API_TOKEN_VERIFICATION_RATE", default="300/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RRN Training Register API",
+    "DESCRIPTION": (
+        "The register of training certified against the Restraint Reduction Network (RRN) "
+        "Training Standards, as data: the same filters, verdicts and rules as the site's pages. "
+        "Errors are RFC 9457 problem details (application/problem+json)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from drf-spectacular-sidecar's static files: nothing from another site.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

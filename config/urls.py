@@ -8,9 +8,11 @@ urlpatterns = [
     path("", include("certification.urls")),
     path("", include("providers.urls")),
     path("", include("standards.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
 ]
 
 # A request Django will not read (too large, too many fields) gets the site's own page.

@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from api.models import ApiToken
 from certification.models import Certification
 from certification.services import (
     Certificate,
@@ -153,6 +154,13 @@ class BudgetData:
             ComplianceCheckFactory(arrangement=arrangement, checked_by=self.service_staff)
         AlertFactory(
             recipient=self.service_staff, service_provider=self.service, subject=f"{name}alert {i}"
+        )
+        ApiToken.issue(  # the service's API tokens page
+            name=f"{name}token {i}",
+            membership=self.service_staff.memberships.get(),
+            scope=ApiToken.Scope.READ,
+            expires_at=timezone.now() + dt.timedelta(days=30),
+            created_by=self.service_staff,
         )
         AlertFactory(
             recipient=self.commissioner_staff,

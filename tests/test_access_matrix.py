@@ -46,6 +46,7 @@ from standards.models import StandardsEdition
 from tests.factories import (
     AlertFactory,
     CertificationBodyFactory,
+    CertificationFactory,
     CommissionerFactory,
     ComplianceCheckFactory,
     ContractFactory,
@@ -100,6 +101,7 @@ class Row:
     query: Callable[["World"], str] | None = None
     private: Callable[["World"], str] | None = None
     shows_private: bool = False
+    json: bool = False  # post `data` as a JSON body (the API), not as a form
 
     @property
     def id(self):
@@ -139,6 +141,29 @@ class World:
         )
         MembershipFactory.of(self.organisation(role, org), user=user)
         return user
+
+    @cached_property
+    def api_token_a(self):
+        """A token of service provider A, made by a colleague of the acting user's."""
+        from api.models import ApiToken
+
+        owner = MembershipFactory.of(
+            self.service_provider_a, user=UserFactory(email="token-owner@example.org")
+        )
+        token, _text = ApiToken.issue(
+            name="A's contract system",
+            membership=owner,
+            scope=ApiToken.Scope.READ,
+            expires_at=timezone.now() + dt.timedelta(days=30),
+            created_by=owner.user,
+        )
+        return token
+
+    @cached_property
+    def certification_a(self):
+        return CertificationFactory(
+            provider=self.training_provider_a, body=self.certification_body_a
+        )
 
     @cached_property
     def arrangement_a(self):
@@ -330,6 +355,10 @@ def current_edition_slug(world):
     return {"slug": StandardsEdition.objects.get(is_current=True).slug}
 
 
+def certificate_of_a(world):
+    return {"number": world.certification_a.certificate_number}
+
+
 ROWS = [
     # pages
     Row("pages:start"),
@@ -439,6 +468,36 @@ ROWS = [
     Row("compliance:review_new", co_a(pk="contract_a"), "POST", CO_STAFF),
     Row("compliance:review_actions_completed", co_a(pk="review_a"), expect=CO_STAFF),
     Row("compliance:review_actions_completed", co_a(pk="review_a"), "POST", CO_STAFF),
+    # the API (api/urls.py): the public register's reads and bulk verification are open to
+    # everyone; a session does not sign anyone in to the API (tokens do).
+    Row("api:provider_list"),
+    Row("api:provider_detail", slug_of("training_provider_a")),
+    Row("api:certificate_detail", certificate_of_a),
+    Row("api:verifications", expect=public(405)),
+    Row(
+        "api:verifications",
+        method="POST",
+        data=lambda w: {"certificates": ["RRN-1", "RRN-2"]},
+        json=True,
+    ),
+    Row("api:body_list"),
+    Row("api:body_detail", slug_of("certification_body_a")),
+    Row("api:standards_list"),
+    Row("api:standards_detail", current_edition_slug),
+    Row("api:vocabulary"),
+    Row("api:changes"),
+    Row("api:schema"),
+    Row("api:docs"),
+    # API tokens, under the user's account: each signed-in user sees their organisations'
+    # tokens; only staff of the token's organisation revoke it (a superuser in the admin).
+    Row("api_tokens:list", expect=signed_in()),
+    Row("api_tokens:list", method="POST", expect=signed_in()),  # empty form: errors, 200
+    Row(
+        "api_tokens:revoke",
+        lambda w: {"pk": w.api_token_a.pk},
+        "POST",
+        {**members_of("service_provider", 302), "superuser": 404},
+    ),
 ]
 
 
@@ -454,6 +513,10 @@ def request(client, row, world):
         url = f"{url}?{row.query(world)}"
     if row.method == "GET":
         return client.get(url)
+    if row.method == "POST" and row.json:
+        return client.post(
+            url, row.data(world) if row.data else {}, content_type="application/json"
+        )
     if row.method == "POST":
         return client.post(url, row.data(world) if row.data else {})
     raise ValueError(f"Unsupported method {row.method}")

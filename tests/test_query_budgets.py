@@ -100,6 +100,30 @@ BUDGETS = [
         kwargs=lambda d: {"slug": d.certification.standards_edition.slug},
         shows="{tag} section",
     ),
+    # The API (api/urls.py): the public register as data
+    Page("api:provider_list", 16),
+    Page("api:provider_list", 16, query="status=certified&region=london&sort=status"),
+    Page("api:provider_list", 14, query="q=provider&ukas_valid=on&on=2026-06-01"),
+    Page(
+        "api:provider_detail",
+        32,
+        kwargs=lambda d: {"slug": d.provider.slug},
+        shows=None,  # one provider; its certifications and history grow behind it
+    ),
+    Page("api:certificate_detail", 8, kwargs=lambda d: {"number": "RRN-BUDGET"}, shows=None),
+    Page("api:body_list", 2, shows="{tag} Body"),
+    Page("api:body_detail", 2, kwargs=lambda d: {"slug": d.body.slug}, shows=None),
+    Page("api:standards_list", 1, shows="{tag} edition"),
+    Page(
+        "api:standards_detail",
+        4,
+        kwargs=lambda d: {"slug": d.certification.standards_edition.slug},
+        shows="{tag} section",
+    ),
+    Page("api:vocabulary", 4, shows=None),  # the vocabulary: four short lists
+    Page("api:changes", 1),
+    # API tokens under the user's account: the tokens of the viewer's organisations
+    Page("api_tokens:list", 8, viewer="service_staff", shows="{tag} token"),
     # Someone acting for several organisations chooses one
     Page("compliance:home", 6, viewer="multi_member", shows="{tag} Service"),
     # A service provider's pages
@@ -229,6 +253,11 @@ NOT_LISTS = {
     "compliance:contract_import": "an upload form; its preview is a POST",
     "compliance:review_new": "a form about one contract",
     "compliance:review_actions_completed": "a form about one review",
+    # The API's description and bulk verification
+    "api:schema": "the OpenAPI schema, generated from the code",
+    "api:docs": "Swagger UI's page, which reads the schema",
+    "api:verifications": "POST only: its budget is in tests/api/test_verifications.py",
+    "api_tokens:revoke": "POST only",
 }
 
 

@@ -1,0 +1,53 @@
+"""The register's rows as the API gives them: the export's values (providers.exports, read
+from the stored headline periods) with the headline's warnings (certification.verdicts)."""
+
+from providers import exports
+from providers.models import TrainingProvider
+
+SCOPE_COLUMNS = exports.LIST_COLUMNS
+
+
+def _warnings(slugs, on):
+    """{slug: warnings} for certified providers: only a valid headline has warnings."""
+    if not slugs:
+        return {}
+    providers = TrainingProvider.objects.filter(slug__in=slugs).with_verdict_data()
+    return {p.slug: p.headline(on).warnings for p in providers}
+
+
+def provider_rows(providers, on, site_url):
+    """One API row per provider of `providers` (instances, in their order), in a fixed
+    number of queries: the export's rows for them, and the warnings of the certified."""
+    order = {p.pk: n for n, p in enumerate(providers)}
+    queryset = TrainingProvider.objects.filter(pk__in=order)
+    rows = {row["slug"]: row for row in exports.register_rows(queryset, on, site_url)}
+    certified = [slug for slug, row in rows.items() if row["status"] == "certified"]
+    warnings = _warnings(certified, on)
+    result = []
+    for provider in providers:
+        row = rows[provider.slug]
+        result.append(
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "town": row["town"],
+                "region": row["region"],
+                "url": row["url"],
+                "headline": {
+                    "on": on,
+                    "status": row["status"],
+                    "label": row["status_label"],
+                    "since": row["status_since"],
+                    "reason": row["status_reason"],
+                    "certificate_number": row["certificate_number"],
+                    "body": row["body"],
+                    "ukas_number": row["ukas_number"],
+                    "certified_on": row["certified_on"],
+                    "valid_until": row["valid_until"],
+                    "scope": {column: row[column] for column in SCOPE_COLUMNS},
+                    "warnings": warnings.get(row["slug"], []),
+                },
+            }
+        )
+    return result

@@ -1,0 +1,35 @@
+"""The REST API under /api/v1/ (DESIGN.md § API). Every view is public to the site's
+LoginRequiredMiddleware (`login_not_required`): the API does its own access checks, per
+operation, through DRF's authentication and permission classes."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from .views import bodies, certificates, changes, providers, standards
+
+app_name = "api"
+
+
+def api(view_class, **initkwargs):
+    return login_not_required(view_class.as_view(**initkwargs))
+
+
+urlpatterns = [
+    path("providers/", api(providers.TrainingProviderList), name="provider_list"),
+    path("providers/<slug:slug>/", api(providers.TrainingProviderDetail), name="provider_detail"),
+    path(
+        "certificates/<str:number>/", api(certificates.CertificateDetail), name="certificate_detail"
+    ),
+    path("verifications/", api(certificates.Verifications), name="verifications"),
+    path("certification-bodies/", api(bodies.CertificationBodyList), name="body_list"),
+    path(
+        "certification-bodies/<slug:slug>/", api(bodies.CertificationBodyDetail), name="body_detail"
+    ),
+    path("standards/", api(standards.StandardsEditionList), name="standards_list"),
+    path("standards/<slug:slug>/", api(standards.StandardsEditionDetail), name="standards_detail"),
+    path("vocabulary/", api(standards.Vocabulary), name="vocabulary"),
+    path("changes/", api(changes.ChangeFeed), name="changes"),
+    path("schema/", api(SpectacularAPIView), name="schema"),
+    path("docs/", api(SpectacularSwaggerSplitView, url_name="api:schema"), name="docs"),
+]
