@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pages import submissions
 from pages.content_cache import members_results
+from pages.dates import long_date
 from pages.streamed_downloads import streamed_download
 
 from . import check_export, consent
@@ -185,7 +186,8 @@ def _dashboard_html(request, service_provider):
 
     def work_out():
         today = timezone.localdate()
-        form = PointInTimeForm(request.GET if request.GET.get("on") else None)
+        asked = any(request.GET.get(key) for key in ("on", "on_day", "on_month", "on_year"))
+        form = PointInTimeForm(request.GET if asked else None)
         on = today
         if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
             on = form.cleaned_data["on"]
@@ -336,7 +338,7 @@ def arrangement_end(request, slug, pk):
             messages.success(
                 request,
                 f"The arrangement with {arrangement.training_provider.name} ends on "
-                f"{arrangement.ends_on:%d/%m/%Y}. It stays in the history.",
+                f"{long_date(arrangement.ends_on)}. It stays in the history.",
             )
             return redirect("compliance:arrangement_list", slug=service_provider.slug)
     else:
