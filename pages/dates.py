@@ -47,12 +47,12 @@ class GovukDateInput(forms.MultiWidget):
 
     def value_from_datadict(self, data, files, name):
         if self.iso_fallback and self.value_omitted_from_data(data, files, name):
-            single = data.get(name)
+            single = str(data.get(name) or "").strip()[:40]
             if single:
                 try:
-                    return self.decompress(dt.date.fromisoformat(str(single).strip()[:10]))
+                    return self.decompress(dt.date.fromisoformat(single))
                 except ValueError:
-                    return [str(single)[:40], "", ""]
+                    return [single, "x", "x"]  # not a date: "must be a real date"
         return super().value_from_datadict(data, files, name)
 
     def value_omitted_from_data(self, data, files, name):
@@ -96,16 +96,6 @@ class DateField(forms.DateField):
         label = str(self.label or "Date").removesuffix("(optional)").strip()
         return label or "Date"
 
-    def _required_message(self):
-        default = forms.Field.default_error_messages["required"]
-        message = self.error_messages.get("required")
-        if message and str(message) != str(default):
-            return message
-        subject = self.subject
-        if subject[1:2].islower():
-            subject = subject[0].lower() + subject[1:]
-        return f"Enter the {subject}" if not subject.startswith("the ") else f"Enter {subject}"
-
     def to_python(self, value):
         if isinstance(value, dt.date):
             return value
@@ -135,7 +125,7 @@ class DateField(forms.DateField):
 
     def validate(self, value):
         if value in self.empty_values and self.required:
-            raise forms.ValidationError(self._required_message(), code="required")
+            raise forms.ValidationError(self.error_messages["required"], code="required")
         if value is None:
             return
         if value < EARLIEST_DATE:
