@@ -557,7 +557,7 @@ def test_in_the_admin_the_answer_and_the_service_provider_are_read_only(
             "reference": contract.reference,
             "service_provider": other.pk,
             "commissioner": CommissionerFactory().pk,
-            **date_fields("starts_on", "2024-04-01"),
+            "starts_on": "2024-04-01",
             "requires_certified_training": "on",
             "confirmation": "confirmed",
         },
