@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from pages.dates import DateField, long_date
+from certification.verdicts import Headline, ProviderHeadline, long_date
+from pages.dates import DateField
 from pages.submissions import OneTimeTokenMixin
 from providers.models import TrainingProvider
 from standards.models import SpecialistContent
@@ -71,14 +72,18 @@ class ProviderSearchForm(forms.Form):
             raise forms.ValidationError("Enter a name, town or postcode")
         return q
 
-    def matches(self, limit=20):
+    def matches(self, on, limit=20):
+        """(provider, headline) for the first `limit` matches; the headline from the stored
+        headline periods (one query), with only its kind, for the tag."""
         q = self.cleaned_data["q"]
-        return (
+        providers = (
             TrainingProvider.objects.active()
             .filter(Q(name__icontains=q) | Q(town__icontains=q) | Q(postcode__istartswith=q))
+            .with_headline(on)
             .select_related("region")
             .order_by("name")[:limit]
         )
+        return [(p, ProviderHeadline(Headline(p.headline_rank), on)) for p in providers]
 
 
 class TrainingArrangementForm(OneTimeTokenMixin, forms.ModelForm):

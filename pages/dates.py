@@ -3,7 +3,7 @@
 Every date field of the service's forms is a `DateField` (GOV.UK date input component,
 https://design-system.service.gov.uk/components/date-input/), posted as `<name>_day`,
 `<name>_month` and `<name>_year`, with the component's error messages. Dates are shown to people
-as "1 December 2026" (`long_date`, the template filter `date:"j F Y"`).
+as "1 December 2026" (certification.verdicts.long_date; DATE_FORMAT, config/formats).
 """
 
 import datetime as dt
@@ -11,15 +11,11 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+
+from certification.verdicts import long_date
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 PARTS = ("day", "month", "year")
-
-
-def long_date(value):
-    """A date as people read it: 1 December 2026."""
-    return format_date(value, "j F Y")
 
 
 class GovukDateInput(forms.MultiWidget):

@@ -9,6 +9,7 @@ every form of the service (pages and admin) gets it with no per-form code.
 
 from django import forms
 
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 # Labels that already read as the object of "Enter" or "Select".
 _DETERMINERS = ("the ", "a ", "an ", "your ", "its ", "their ", "this ", "each ", "any ")
 
@@ -69,13 +70,12 @@ def write_for_field(field, name):
     for code in ("invalid_choice", "invalid_pk_value", "invalid_list"):
         if _keeps_default(field, code):
             written[code] = "Select one of the options in the list"
-    if _keeps_default(field, "invalid"):
-        if isinstance(field, forms.EmailField):
-            written["invalid"] = (
-                "Enter an email address in the correct format, like name@example.com"
-            )
-        elif isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
-            written["invalid"] = f"{_first_upper(_object(field, name))} must be a number"
+    # An email address is checked by its validator, whose message the field may override.
+    if isinstance(field, forms.EmailField) and "invalid" not in field.error_messages:
+        written["invalid"] = EMAIL_FORMAT
+    numeric = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+    if isinstance(field, numeric) and _keeps_default(field, "invalid"):
+        written["invalid"] = f"{_first_upper(_object(field, name))} must be a number"
     max_length = getattr(field, "max_length", None)
     if max_length and "max_length" not in field.error_messages:
         subject = _object(field, name)

@@ -134,7 +134,7 @@ def test_dashboard_bad_date_is_a_form_error_not_a_500(signed_in, service_provide
 def test_dashboard_future_date_is_refused(signed_in, service_provider_a):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = signed_in.get(url("service_provider", service_provider_a), {"on": tomorrow})
-    assert "The date must be today or in the past" in response.content.decode()
+    assert "Date must be today or in the past" in response.content.decode()
 
 
 def _count_queries(client, path, data=None):
