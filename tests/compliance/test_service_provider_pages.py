@@ -642,3 +642,47 @@ def test_superuser_sees_any_service_provider(client, superuser, service_provider
 def test_malformed_provider_choice_is_404_not_500(signed_in, service_provider_a, provider):
     response = signed_in.get(url("arrangement_new", service_provider_a), {"provider": provider})
     assert response.status_code == 404
+
+
+def test_adding_a_provider_shows_its_status_and_warns_when_it_is_not_valid(
+    signed_in, service_provider_a, user_a
+):
+    suspended = CertificationFactory(
+        provider__name="Bright Skills Ltd", status=Status.SUSPENDED
+    ).provider
+    CertificationFactory(provider__name="Bright Futures Training")
+    search = signed_in.get(url("arrangement_new", service_provider_a), {"q": "bright"})
+    matches = search.content.decode().split('id="matches"')[1].split("</ul>")[0]
+    assert '<strong class="govuk-tag govuk-tag--red">Suspended</strong>' in matches
+    assert '<strong class="govuk-tag govuk-tag--green">Certified</strong>' in matches
+
+    warning = (
+        "Bright Skills Ltd&#x27;s certification is suspended: training from it does not comply "
+        "until it is reinstated"
+    )
+    chosen = signed_in.get(url("arrangement_new", service_provider_a), {"provider": suspended.slug})
+    assert warning in chosen.content.decode()
+    response = signed_in.post(
+        url("arrangement_new", service_provider_a),
+        with_token(
+            user_a,
+            {
+                "training_provider": suspended.slug,
+                "route": "bought_in",
+                **date_fields("starts_on", "2026-01-05"),
+            },
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Bright Skills Ltd added" in page
+    assert warning in page
+
+
+def test_adding_a_valid_provider_gives_no_warning(signed_in, service_provider_a, user_a):
+    provider = CertificationFactory(provider__name="Bright Futures Training").provider
+    chosen = signed_in.get(url("arrangement_new", service_provider_a), {"provider": provider.slug})
+    assert "does not comply" not in chosen.content.decode()
+    assert '<strong class="govuk-tag govuk-tag--green">Certified</strong>' in (
+        chosen.content.decode()
+    )
