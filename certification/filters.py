@@ -1,23 +1,20 @@
 """FilterSets for the public certification pages."""
 
 import django_filters
-from django import forms
+
+from pages.dates import DateFilter
 
 from .models import CertificationBody, CertificationEvent
-
-DATE_WIDGET = forms.DateInput(
-    attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d"
-)
 
 
 class StatusChangeFilterSet(django_filters.FilterSet):
     """The change feed, by date range (effective date) and certification body."""
 
-    since = django_filters.DateFilter(
-        label="From", field_name="effective_date", lookup_expr="gte", widget=DATE_WIDGET
+    since = DateFilter(
+        label="From", field_name="effective_date", lookup_expr="gte", subject="From date"
     )
-    until = django_filters.DateFilter(
-        label="To", field_name="effective_date", lookup_expr="lte", widget=DATE_WIDGET
+    until = DateFilter(
+        label="To", field_name="effective_date", lookup_expr="lte", subject="To date"
     )
     body = django_filters.ModelChoiceFilter(
         label="Certification body",
@@ -30,12 +27,3 @@ class StatusChangeFilterSet(django_filters.FilterSet):
     class Meta:
         model = CertificationEvent
         fields = ["since", "until", "body"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["since"].error_messages["invalid"] = (
-            "Enter a real date, for example 2026-05-01"
-        )
-        self.form.fields["until"].error_messages["invalid"] = (
-            "Enter a real date, for example 2026-05-01"
-        )

@@ -42,8 +42,10 @@ class ContractForm(OneTimeTokenMixin, forms.ModelForm):
         max_length=200,
         help_text="Its name as on the register, or its CQC location ID",
     )
-    starts_on = DateField(label="Contract starts on", latest_days=3660)
-    ends_on = DateField(label="Contract ends on (optional)", required=False, latest_days=3660)
+    starts_on = DateField(label="Contract starts on", subject="Start date", latest_days=3660)
+    ends_on = DateField(
+        label="Contract ends on (optional)", subject="End date", required=False, latest_days=3660
+    )
     requires_certified_training = forms.TypedChoiceField(
         label="Does the contract require certified training?",
         choices=[("yes", "Yes"), ("no", "No")],
@@ -102,7 +104,7 @@ class ContractForm(OneTimeTokenMixin, forms.ModelForm):
 
 
 class EndContractForm(forms.Form):
-    ends_on = DateField(label="Contract ends on", latest_days=3660)
+    ends_on = DateField(label="Contract ends on", subject="End date", latest_days=3660)
 
     def __init__(self, *args, contract, **kwargs):
         self.contract = contract
@@ -139,7 +141,12 @@ class ContractImportForm(forms.Form):
 
 class ContractReviewForm(OneTimeTokenMixin, forms.ModelForm):
     reviewed_on = DateField(label="Date of the review", latest_days=0)
-    actions_due_on = DateField(label="Actions due by (optional)", required=False, latest_days=3660)
+    actions_due_on = DateField(
+        label="Actions due by (optional)",
+        subject="Date actions are due",
+        required=False,
+        latest_days=3660,
+    )
 
     class Meta:
         model = ContractReview
@@ -170,7 +177,9 @@ class ContractReviewForm(OneTimeTokenMixin, forms.ModelForm):
 
 
 class ActionsCompletedForm(forms.Form):
-    completed_on = DateField(label="Actions completed on", latest_days=0)
+    completed_on = DateField(
+        label="Actions completed on", subject="Date actions were completed", latest_days=0
+    )
 
     def __init__(self, *args, review, **kwargs):
         self.review = review

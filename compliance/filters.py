@@ -5,11 +5,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certification.models import CertificationBody
+from pages.dates import DateFilter
 from pages.forms import LongSelect
 from providers.models import TrainingProvider
 from standards.models import Region
 
-from .forms import DateField
 from .models import ComplianceCheck, Contract
 from .overview import SORT_CHOICES, STATE_CHOICES, depending_on, shared_services
 
@@ -44,12 +44,6 @@ class ComplianceCheckFilterSet(django_filters.FilterSet):
             field.error_messages["invalid_choice"] = "Choose one of the options in the list"
 
 
-class BoundedDateFilter(django_filters.DateFilter):
-    """A date between 2000 and a year from now, typed as 2026-05-01 or 1/5/2026."""
-
-    field_class = DateField
-
-
 class ContractedServiceFilterSet(django_filters.FilterSet):
     """Filters of a commissioner's overview, its CSV export and its report.
 
@@ -58,10 +52,10 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
     and `on` is the date the overview is as of.
     """
 
-    on = BoundedDateFilter(
+    on = DateFilter(
         label="Date",
         method="_no_op",
-        help_text="Show the overview as it was (or will be) on this date, e.g. 2026-03-01",
+        help_text="Show the overview as it was (or will be) on this date, for example, 1 3 2026",
     )
     q = django_filters.CharFilter(
         label="Service provider", method="filter_search", help_text="Name or CQC location ID"

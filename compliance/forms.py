@@ -4,19 +4,18 @@ Every date is bounded (no year 1 or 9999 reaching date arithmetic), every file i
 every form gives a message in words rather than a 500.
 """
 
-import datetime as dt
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from certification.verdicts import Headline, ProviderHeadline, long_date
+from pages.dates import DateField
 from pages.submissions import OneTimeTokenMixin
 from providers.models import TrainingProvider
 from standards.models import SpecialistContent
 
 from .models import ComplianceCheck, TrainingArrangement
 
-EARLIEST_DATE = dt.date(2000, 1, 1)
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 # Uploads are accepted by what their first bytes say they are, not by their name.
 EVIDENCE_SIGNATURES = (
@@ -45,49 +44,14 @@ def content_type_for(name):
     return "application/octet-stream"
 
 
-class DateField(forms.DateField):
-    """A date typed as 2026-05-01 or 1/5/2026, between 2000 and a year from now."""
-
-    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"]
-    widget = forms.DateInput(
-        attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d"
-    )
-
-    def __init__(self, *args, latest_days=366, **kwargs):
-        self.latest_days = latest_days
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid": "Enter a real date, for example 2026-05-01", "required": "Enter a date"},
-        )
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()[:40]
-        try:
-            return super().to_python(value)
-        except (OverflowError, ValueError) as error:
-            raise forms.ValidationError(self.error_messages["invalid"]) from error
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if value < EARLIEST_DATE:
-            raise forms.ValidationError("Enter a date from 1 January 2000")
-        latest = timezone.localdate() + dt.timedelta(days=self.latest_days)
-        if value > latest:
-            if self.latest_days == 0:
-                raise forms.ValidationError("The date must be today or in the past")
-            raise forms.ValidationError(f"Enter a date before {latest:%d/%m/%Y}")
-
-
 class PointInTimeForm(forms.Form):
     on = DateField(
         label="Show verdicts as they were on",
         required=False,
         latest_days=0,
-        help_text="For example 2026-03-01. Leave empty for today.",
+        subject="Date",
+        iso_fallback=True,
+        help_text="For example, 1 3 2026. Leave empty for today.",
     )
 
 
@@ -108,14 +72,18 @@ class ProviderSearchForm(forms.Form):
             raise forms.ValidationError("Enter a name, town or postcode")
         return q
 
-    def matches(self, limit=20):
+    def matches(self, on, limit=20):
+        """(provider, headline) for the first `limit` matches; the headline from the stored
+        headline periods (one query), with only its kind, for the tag."""
         q = self.cleaned_data["q"]
-        return (
+        providers = (
             TrainingProvider.objects.active()
             .filter(Q(name__icontains=q) | Q(town__icontains=q) | Q(postcode__istartswith=q))
+            .with_headline(on)
             .select_related("region")
             .order_by("name")[:limit]
         )
+        return [(p, ProviderHeadline(Headline(p.headline_rank), on)) for p in providers]
 
 
 class TrainingArrangementForm(OneTimeTokenMixin, forms.ModelForm):
@@ -131,7 +99,7 @@ class TrainingArrangementForm(OneTimeTokenMixin, forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the service uses this training"},
     )
-    starts_on = DateField(label="Using this training since")
+    starts_on = DateField(label="Using this training since", subject="Start date")
     specialist_content = forms.ModelMultipleChoiceField(
         label="Specialist content bought",
         queryset=SpecialistContent.objects.all(),
@@ -177,7 +145,7 @@ class EndArrangementForm(forms.Form):
         ends_on = self.cleaned_data["ends_on"]
         if ends_on < self.arrangement.starts_on:
             raise forms.ValidationError(
-                f"The end must be on or after the start ({self.arrangement.starts_on:%d/%m/%Y})"
+                f"The end must be on or after the start ({long_date(self.arrangement.starts_on)})"
             )
         return ends_on
 
@@ -234,6 +202,7 @@ class ComplianceCheckForm(OneTimeTokenMixin, forms.Form):
     )
     next_review_due = DateField(
         label="Next review due",
+        subject="Next review date",
         required=False,
         latest_days=366 * 3,
         help_text="Leave empty for 12 months after the check.",
@@ -281,7 +250,7 @@ class ComplianceCheckForm(OneTimeTokenMixin, forms.Form):
             self.add_error(
                 "checked_on",
                 f"The check cannot be before the arrangement started "
-                f"({arrangement.starts_on:%d/%m/%Y})",
+                f"({long_date(arrangement.starts_on)})",
             )
         review = cleaned.get("next_review_due")
         if review and checked_on and review <= checked_on:

@@ -20,9 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certification.verdicts import long_date
 from pages import submissions
 from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
+from providers.models import TrainingProvider
 
 from . import check_export, consent
 from .checks import default_review_due, record_check
@@ -37,6 +39,7 @@ from .forms import (
     content_type_for,
 )
 from .models import Alert, ComplianceCheck, Contract, TrainingArrangement
+from .reliance import reliance_warning
 from .verdicts import REASON_LABELS, ComplianceState, arrangement_verdict
 from .views import _members, get_service_provider_for_user
 
@@ -191,7 +194,8 @@ def _dashboard_html(request, service_provider):
 
     def work_out():
         today = timezone.localdate()
-        form = PointInTimeForm(request.GET if request.GET.get("on") else None)
+        asked = any(request.GET.get(key) for key in ("on", "on_day", "on_month", "on_year"))
+        form = PointInTimeForm(request.GET if asked else None)
         on = today
         if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
             on = form.cleaned_data["on"]
@@ -289,7 +293,11 @@ def arrangement_new(request, slug):
 
             def create():
                 arrangement = form.save()
-                messages.success(request, f"{arrangement.training_provider.name} added")
+                provider = arrangement.training_provider
+                messages.success(request, f"{provider.name} added")
+                warning = reliance_warning(provider.name, _headline_today(provider))
+                if warning:
+                    messages.warning(request, warning)
                 return redirect("compliance:arrangement_list", slug=service_provider.slug)
 
             try:
@@ -298,7 +306,8 @@ def arrangement_new(request, slug):
                 form.add_error(
                     None, "This service already has an open arrangement with this provider"
                 )
-        context.update(form=form, provider=form.cleaned_data.get("training_provider"))
+        provider = form.cleaned_data.get("training_provider")
+        context.update(form=form, provider=provider, **_reliance(provider))
         return render(request, "compliance/service_provider/arrangement_form.html", context)
     provider_slug = request.GET.get("provider", "")
     if provider_slug:
@@ -315,13 +324,29 @@ def arrangement_new(request, slug):
             provider = queryset.filter(slug=provider_slug[:220]).first()
         if provider is None:
             raise Http404("No such training provider on the register")
-        context.update(form=form, provider=provider)
+        context.update(form=form, provider=provider, **_reliance(provider))
         return render(request, "compliance/service_provider/arrangement_form.html", context)
     search = ProviderSearchForm(request.GET if "q" in request.GET else None)
     context.update(search=search, matches=None)
     if search.is_bound and search.is_valid():
-        context["matches"] = list(search.matches())
+        context["matches"] = search.matches(timezone.localdate())
     return render(request, "compliance/service_provider/arrangement_search.html", context)
+
+
+def _headline_today(provider):
+    return (
+        TrainingProvider.objects.with_verdict_data()
+        .get(pk=provider.pk)
+        .headline(timezone.localdate())
+    )
+
+
+def _reliance(provider):
+    """The chosen provider's headline and, when it is not valid, what relying on it means."""
+    if provider is None:
+        return {}
+    headline = _headline_today(provider)
+    return {"headline": headline, "warning": reliance_warning(provider.name, headline)}
 
 
 @login_required
@@ -342,7 +367,7 @@ def arrangement_end(request, slug, pk):
             messages.success(
                 request,
                 f"The arrangement with {arrangement.training_provider.name} ends on "
-                f"{arrangement.ends_on:%d/%m/%Y}. It stays in the history.",
+                f"{long_date(arrangement.ends_on)}. It stays in the history.",
             )
             return redirect("compliance:arrangement_list", slug=service_provider.slug)
     else:

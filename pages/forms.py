@@ -12,6 +12,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from .error_messages import write_for_field
+
 # (widget class, GOV.UK class, error modifier or None). The first match wins, so subclasses
 # come before their parents (CheckboxSelectMultiple is a RadioSelect, DateInput an Input).
 _WIDGET_CLASSES = [
@@ -37,6 +39,12 @@ def govuk_widget_class(widget, has_errors):
 
 
 class GovukBoundField(BoundField):
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        # Forms bind their fields before they validate them: every field's messages are
+        # written for it by then (form fields are copies per form, so this changes one form).
+        write_for_field(field, name)
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget

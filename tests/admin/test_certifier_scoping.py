@@ -107,7 +107,7 @@ def test_certifier_cannot_add_a_certification_for_another_body(client, certifier
         },
     )
     assert response.status_code == 200  # the form again, with an error on "body"
-    assert "Select a valid choice" in response.text
+    assert "Select one of the options in the list" in response.text
     assert not provider.certifications.exists()
 
 

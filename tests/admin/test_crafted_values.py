@@ -84,7 +84,7 @@ def test_certifier_cannot_make_another_body_certification_the_parent(
         url, change_form_data(client.get(url), role="affiliate", parent=str(cert_b.pk))
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in form_errors(response, "parent")
+    assert "Select one of the options in the list" in form_errors(response, "parent")
     cert_a.refresh_from_db()
     assert cert_a.parent_id is None and cert_a.role == "certified_service"
 
@@ -99,7 +99,7 @@ def test_certifier_cannot_register_an_affiliate_of_another_body_certification(
         add_form_data(provider, body_a, role="affiliate", parent=cert_b.pk),
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in form_errors(response, "parent")
+    assert "Select one of the options in the list" in form_errors(response, "parent")
     assert not provider.certifications.exists()
 
 
@@ -212,7 +212,7 @@ def test_certifier_cannot_add_a_curriculum_to_another_body_provider(client, cert
         {"name": "Smuggled course", "provider": cert_b.provider.pk},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in form_errors(response, "provider")
+    assert "Select one of the options in the list" in form_errors(response, "provider")
     assert not Curriculum.objects.filter(name="Smuggled course").exists()
 
 
@@ -224,7 +224,7 @@ def test_certifier_cannot_move_own_curriculum_onto_another_body_provider(
     url = reverse("admin:providers_curriculum_change", args=[course.pk])
     response = client.post(url, {"name": course.name, "provider": cert_b.provider.pk})
     assert response.status_code == 200
-    assert "Select a valid choice" in form_errors(response, "provider")
+    assert "Select one of the options in the list" in form_errors(response, "provider")
     course.refresh_from_db()
     assert course.provider == cert_a.provider
 
@@ -321,7 +321,7 @@ def test_uncertified_provider_is_kept_by_the_body_whose_staff_added_it(
     response = client.post(
         reverse("admin:providers_curriculum_add"), {"name": "B's", "provider": provider.pk}
     )
-    assert "Select a valid choice" in form_errors(response, "provider")
+    assert "Select one of the options in the list" in form_errors(response, "provider")
 
     client.force_login(certifier_a)
     assert client.post(url, provider_form_data(provider, name="Renamed by A")).status_code == 302

@@ -88,12 +88,12 @@ def test_a_posted_id_that_is_no_id_is_a_form_error(client, superuser, value):
     # An autocomplete field, shown again with the form's errors.
     response = client.post("/admin/compliance/contract/add/", {"commissioner": value})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the options in the list" in response.content.decode()
     assert not Contract.objects.exists()
     # A many-to-many field.
     response = client.post("/admin/auth/group/add/", {"name": "Walkers", "permissions": value})
     assert response.status_code == 200
-    assert "is not a valid value" in response.content.decode()
+    assert "Select one of the options in the list" in response.content.decode()
     assert not Group.objects.filter(name="Walkers").exists()
 
 

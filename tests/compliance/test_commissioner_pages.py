@@ -29,6 +29,7 @@ from tests.factories import (
     TrainingProviderFactory,
     UserFactory,
 )
+from tests.form_dates import date_fields
 from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +198,8 @@ def test_add_edit_and_end_a_contract(signed_in, commissioner, staff, today):
             {
                 "reference": "RC-1",
                 "service_provider_text": "1-123",
-                "starts_on": "2026-04-01",
-                "ends_on": "",
+                **date_fields("starts_on", "2026-04-01"),
+                **date_fields("ends_on", ""),
                 "requires_certified_training": "yes",
             },
         ),
@@ -212,15 +213,17 @@ def test_add_edit_and_end_a_contract(signed_in, commissioner, staff, today):
         _url("contract_edit", commissioner, contract.pk),
         {
             "reference": "RC-1a",
-            "starts_on": "2026-04-01",
-            "ends_on": "",
+            **date_fields("starts_on", "2026-04-01"),
+            **date_fields("ends_on", ""),
             "requires_certified_training": "no",
         },
     )
     contract.refresh_from_db()
     assert (contract.reference, contract.requires_certified_training) == ("RC-1a", False)
 
-    signed_in.post(_url("contract_end", commissioner, contract.pk), {"ends_on": "2026-09-30"})
+    signed_in.post(
+        _url("contract_end", commissioner, contract.pk), {**date_fields("ends_on", "2026-09-30")}
+    )
     contract.refresh_from_db()
     assert contract.ends_on == dt.date(2026, 9, 30)
 
@@ -238,23 +241,39 @@ def test_the_contract_form_defaults_to_requiring_certified_training(signed_in, c
     "data",
     [
         {},
-        {"reference": "X", "service_provider_text": "Nobody", "starts_on": "2026-04-01"},
-        {"reference": "X", "service_provider_text": "Birch", "starts_on": "31/31/2026"},
-        {"reference": "X", "service_provider_text": "Birch", "starts_on": "0001-01-01"},
+        {
+            "reference": "X",
+            "service_provider_text": "Nobody",
+            **date_fields("starts_on", "2026-04-01"),
+        },
         {
             "reference": "X",
             "service_provider_text": "Birch",
-            "starts_on": "2026-04-01",
-            "ends_on": "2026-03-01",
+            **date_fields("starts_on", ("31", "31", "2026")),
+        },
+        {
+            "reference": "X",
+            "service_provider_text": "Birch",
+            **date_fields("starts_on", "0001-01-01"),
+        },
+        {
+            "reference": "X",
+            "service_provider_text": "Birch",
+            **date_fields("starts_on", "2026-04-01"),
+            **date_fields("ends_on", "2026-03-01"),
             "requires_certified_training": "yes",
         },
         {
             "reference": "DUP",
             "service_provider_text": "Birch",
-            "starts_on": "2026-04-01",
+            **date_fields("starts_on", "2026-04-01"),
             "requires_certified_training": "maybe",
         },
-        {"reference": "x" * 500, "service_provider_text": "Birch", "starts_on": "2026-04-01"},
+        {
+            "reference": "x" * 500,
+            "service_provider_text": "Birch",
+            **date_fields("starts_on", "2026-04-01"),
+        },
     ],
 )
 def test_bad_contract_input_is_an_error_and_saves_nothing(signed_in, commissioner, data):
@@ -275,7 +294,7 @@ def test_duplicate_reference_is_refused_in_words(signed_in, commissioner):
         {
             "reference": "DUP",
             "service_provider_text": "Birch",
-            "starts_on": "2026-04-01",
+            **date_fields("starts_on", "2026-04-01"),
             "requires_certified_training": "yes",
         },
     )
@@ -332,10 +351,10 @@ def test_record_a_review_and_overdue_actions_are_flagged_on_the_overview(
         with_token(
             staff,
             {
-                "reviewed_on": (today - dt.timedelta(days=60)).isoformat(),
+                **date_fields("reviewed_on", (today - dt.timedelta(days=60)).isoformat()),
                 "outcome": "action_needed",
                 "actions_agreed": "Book refresher training",
-                "actions_due_on": (today - dt.timedelta(days=5)).isoformat(),
+                **date_fields("actions_due_on", (today - dt.timedelta(days=5)).isoformat()),
             },
         ),
     )
@@ -352,7 +371,7 @@ def test_record_a_review_and_overdue_actions_are_flagged_on_the_overview(
 
     signed_in.post(
         _url("review_actions_completed", commissioner, review.pk),
-        {"completed_on": today.isoformat()},
+        {**date_fields("completed_on", today.isoformat())},
     )
     html = signed_in.get(_url("commissioner", commissioner), {"state": "compliant"})
     assert "Elm House" in html.content.decode()
@@ -362,15 +381,23 @@ def test_record_a_review_and_overdue_actions_are_flagged_on_the_overview(
     "data",
     [
         {},
-        {"reviewed_on": "2999-01-01", "outcome": "compliant"},
-        {"reviewed_on": "2026-01-01", "outcome": "splendid"},
-        {"reviewed_on": "2026-01-01", "outcome": "compliant", "actions_due_on": "2026-02-01"},
-        {"reviewed_on": "2026-01-01", "outcome": "compliant", "actions_agreed": "Do it"},
+        {**date_fields("reviewed_on", "2999-01-01"), "outcome": "compliant"},
+        {**date_fields("reviewed_on", "2026-01-01"), "outcome": "splendid"},
         {
-            "reviewed_on": "2026-01-01",
+            **date_fields("reviewed_on", "2026-01-01"),
+            "outcome": "compliant",
+            **date_fields("actions_due_on", "2026-02-01"),
+        },
+        {
+            **date_fields("reviewed_on", "2026-01-01"),
             "outcome": "compliant",
             "actions_agreed": "Do it",
-            "actions_due_on": "2025-12-01",
+        },
+        {
+            **date_fields("reviewed_on", "2026-01-01"),
+            "outcome": "compliant",
+            "actions_agreed": "Do it",
+            **date_fields("actions_due_on", "2025-12-01"),
         },
     ],
 )
@@ -443,7 +470,10 @@ def test_another_commissioners_staff_get_404_on_every_page_and_form(client, page
     client.force_login(outsider)
     for url in pages_of_a:
         assert client.get(url).status_code == 404, url
-        assert client.post(url, {"reference": "X", "ends_on": "2026-09-01"}).status_code == 404
+        assert (
+            client.post(url, {"reference": "X", **date_fields("ends_on", "2026-09-01")}).status_code
+            == 404
+        )
     assert Contract.objects.count() == 1
 
 

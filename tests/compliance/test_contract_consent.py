@@ -34,6 +34,7 @@ from tests.factories import (
     TrainingArrangementFactory,
     TrainingProviderFactory,
 )
+from tests.form_dates import date_fields
 from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def add_contract(client, commissioner, reference="RC-1", **fields):
             {
                 "reference": reference,
                 "service_provider_text": "1-2000000001",
-                "starts_on": "2025-04-01",
+                **date_fields("starts_on", "2025-04-01"),
                 "requires_certified_training": "yes",
                 **fields,
             },
@@ -506,7 +507,7 @@ def test_the_edit_form_cannot_move_a_contract_to_another_service(
         {
             "reference": contract.reference,
             "service_provider_text": other.cqc_location_id,
-            "starts_on": "2024-04-01",
+            **date_fields("starts_on", "2024-04-01"),
             "requires_certified_training": "yes",
         },
     )
@@ -539,8 +540,8 @@ def test_editing_a_confirmed_contracts_dates_outwards_asks_the_service_again(
         f"/compliance/commissioners/{commissioner.slug}/contracts/{contract.pk}/edit/",
         {
             "reference": contract.reference,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
+            **date_fields("starts_on", starts_on),
+            **date_fields("ends_on", ends_on),
             "requires_certified_training": "yes",
         },
     )
@@ -558,10 +559,10 @@ def test_ending_a_confirmed_contract_later_than_agreed_asks_again(
     )
     client.force_login(commissioner_staff)
     url = f"/compliance/commissioners/{commissioner.slug}/contracts/{contract.pk}/end/"
-    client.post(url, {"ends_on": "2026-01-31"})
+    client.post(url, {**date_fields("ends_on", "2026-01-31")})
     contract.refresh_from_db()
     assert contract.confirmation == Contract.Confirmation.CONFIRMED
-    client.post(url, {"ends_on": "2027-01-31"})
+    client.post(url, {**date_fields("ends_on", "2027-01-31")})
     contract.refresh_from_db()
     assert contract.confirmation == Contract.Confirmation.PENDING
 

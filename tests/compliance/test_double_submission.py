@@ -23,6 +23,7 @@ from tests.factories import (
     TrainingArrangementFactory,
     TrainingProviderFactory,
 )
+from tests.form_dates import date_fields
 from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def check_form(service_provider_a, user_a):
     )
     data = {
         "arrangement": arrangement.pk,
-        "checked_on": timezone.localdate().isoformat(),
+        **date_fields("checked_on", timezone.localdate().isoformat()),
         "outcome": "action_needed",
         "scope_covers_populations": "yes",
         "scope_covers_settings": "yes",
@@ -63,7 +64,7 @@ def arrangement_form(service_provider_a, user_a):
     data = {
         "training_provider": TrainingProviderFactory().slug,
         "route": "bought_in",
-        "starts_on": "2026-01-05",
+        **date_fields("starts_on", "2026-01-05"),
     }
     url = _url("arrangement_new", service_provider_a.slug)
     return user_a, url, data, TrainingArrangement
@@ -74,7 +75,7 @@ def contract_form(commissioner, commissioner_staff):
     data = {
         "reference": "RC-1",
         "service_provider_text": "Birch Court",
-        "starts_on": "2026-04-01",
+        **date_fields("starts_on", "2026-04-01"),
         "requires_certified_training": "yes",
     }
     return commissioner_staff, _url("contract_new", commissioner.slug), data, Contract
@@ -82,7 +83,7 @@ def contract_form(commissioner, commissioner_staff):
 
 def review_form(commissioner, commissioner_staff):
     contract = ContractFactory(commissioner=commissioner)
-    data = {"reviewed_on": timezone.localdate().isoformat(), "outcome": "compliant"}
+    data = {**date_fields("reviewed_on", timezone.localdate().isoformat()), "outcome": "compliant"}
     url = _url("review_new", commissioner.slug, contract.pk)
     return commissioner_staff, url, data, ContractReview
 
@@ -171,7 +172,9 @@ def test_a_racing_second_post_writes_nothing_and_shows_the_first_result(
 ):
     """Two posts of one form that both passed `earlier_result`: the unique token decides."""
     contract = ContractFactory(commissioner=commissioner)
-    data = with_token(commissioner_staff, {"reviewed_on": "2026-01-05", "outcome": "compliant"})
+    data = with_token(
+        commissioner_staff, {**date_fields("reviewed_on", "2026-01-05"), "outcome": "compliant"}
+    )
     form = ContractReviewForm(
         data, contract=contract, reviewed_by=commissioner_staff, submitted_by=commissioner_staff
     )
@@ -196,7 +199,9 @@ def test_a_racing_second_post_writes_nothing_and_shows_the_first_result(
 
 def test_a_write_that_fails_records_no_token(rf, commissioner, commissioner_staff):
     contract = ContractFactory(commissioner=commissioner)
-    data = with_token(commissioner_staff, {"reviewed_on": "2026-01-05", "outcome": "compliant"})
+    data = with_token(
+        commissioner_staff, {**date_fields("reviewed_on", "2026-01-05"), "outcome": "compliant"}
+    )
     form = ContractReviewForm(
         data, contract=contract, reviewed_by=commissioner_staff, submitted_by=commissioner_staff
     )
@@ -219,7 +224,11 @@ def test_editing_a_contract_needs_no_token(client, commissioner, commissioner_st
     client.force_login(commissioner_staff)
     response = client.post(
         _url("contract_edit", commissioner.slug, contract.pk),
-        {"reference": "RC-9", "starts_on": "2026-04-01", "requires_certified_training": "no"},
+        {
+            "reference": "RC-9",
+            **date_fields("starts_on", "2026-04-01"),
+            "requires_certified_training": "no",
+        },
     )
     assert response.status_code == 302
     contract.refresh_from_db()

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compliance.models import ComplianceCheck, TrainingArrangement
+from pages.dates import PARTS
 from tests.factories import CertificationFactory, TrainingArrangementFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,14 @@ def test_lists_and_searches_never_fail(client, user_a, service_provider_a, param
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({"ends_on": junk, "route": junk, "starts_on": junk}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "route": junk,
+            **{f"{name}_{part}": junk for name in ("ends_on", "starts_on") for part in PARTS},
+        }
+    )
+)
 def test_arrangement_forms_never_fail(client, user_a, service_provider_a, data):
     client.force_login(user_a)
     data = {k: _clean(v) for k, v in data.items()}

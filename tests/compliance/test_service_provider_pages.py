@@ -23,6 +23,7 @@ from tests.factories import (
     TrainingArrangementFactory,
     TrainingProviderFactory,
 )
+from tests.form_dates import date_fields
 from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +55,14 @@ def _certified_arrangement(service, checked=True, **cert_kw):
 def _check_data(arrangement, /, **overrides):
     data = {
         "arrangement": arrangement.pk,
-        "checked_on": timezone.localdate().isoformat(),
+        **date_fields("checked_on", timezone.localdate().isoformat()),
         "outcome": "action_needed",
         "scope_covers_populations": "yes",
         "scope_covers_settings": "yes",
         "scope_covers_content": "no",
         "evidence": "Certificate copy seen",
         "notes": "",
-        "next_review_due": "",
+        **date_fields("next_review_due", ""),
     }
     data.update(overrides)
     return data
@@ -133,7 +134,7 @@ def test_dashboard_bad_date_is_a_form_error_not_a_500(signed_in, service_provide
 def test_dashboard_future_date_is_refused(signed_in, service_provider_a):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = signed_in.get(url("service_provider", service_provider_a), {"on": tomorrow})
-    assert "The date must be today or in the past" in response.content.decode()
+    assert "Date must be today or in the past" in response.content.decode()
 
 
 def _count_queries(client, path, data=None):
@@ -224,7 +225,7 @@ def test_add_a_training_provider_by_search_then_choose(signed_in, service_provid
             {
                 "training_provider": provider.slug,
                 "route": "bought_in",
-                "starts_on": "2026-01-05",
+                **date_fields("starts_on", "2026-01-05"),
                 "specialist_content": [restraint.pk],
             },
         ),
@@ -239,14 +240,30 @@ def test_add_a_training_provider_by_search_then_choose(signed_in, service_provid
     "data",
     [
         {},
-        {"training_provider": "no-such-provider", "route": "bought_in", "starts_on": "2026-01-05"},
-        {"training_provider": "PROVIDER", "route": "teleport", "starts_on": "2026-01-05"},
-        {"training_provider": "PROVIDER", "route": "bought_in", "starts_on": "31/02/2026"},
-        {"training_provider": "PROVIDER", "route": "bought_in", "starts_on": "1000-01-01"},
+        {
+            "training_provider": "no-such-provider",
+            "route": "bought_in",
+            **date_fields("starts_on", "2026-01-05"),
+        },
+        {
+            "training_provider": "PROVIDER",
+            "route": "teleport",
+            **date_fields("starts_on", "2026-01-05"),
+        },
         {
             "training_provider": "PROVIDER",
             "route": "bought_in",
-            "starts_on": "2026-01-05",
+            **date_fields("starts_on", ("31", "2", "2026")),
+        },
+        {
+            "training_provider": "PROVIDER",
+            "route": "bought_in",
+            **date_fields("starts_on", "1000-01-01"),
+        },
+        {
+            "training_provider": "PROVIDER",
+            "route": "bought_in",
+            **date_fields("starts_on", "2026-01-05"),
             "specialist_content": ["999999"],
         },
     ],
@@ -266,7 +283,7 @@ def test_second_open_arrangement_with_the_same_provider_is_refused(signed_in, se
         {
             "training_provider": arrangement.training_provider.slug,
             "route": "bought_in",
-            "starts_on": "2026-01-05",
+            **date_fields("starts_on", "2026-01-05"),
         },
     )
     assert response.status_code == 200
@@ -288,7 +305,8 @@ def test_unknown_provider_choice_is_404(signed_in, service_provider_a):
 def test_ending_an_arrangement_keeps_it(signed_in, service_provider_a):
     arrangement, _ = _certified_arrangement(service_provider_a)
     response = signed_in.post(
-        url("arrangement_end", service_provider_a, arrangement.pk), {"ends_on": "2026-02-01"}
+        url("arrangement_end", service_provider_a, arrangement.pk),
+        {**date_fields("ends_on", "2026-02-01")},
     )
     assert response.status_code == 302
     arrangement.refresh_from_db()
@@ -297,11 +315,12 @@ def test_ending_an_arrangement_keeps_it(signed_in, service_provider_a):
     assert arrangement.training_provider.name in listing
 
 
-@pytest.mark.parametrize("ends_on", ["", "2023-12-31", "garbage", "9999-01-01"])
+@pytest.mark.parametrize("ends_on", ["", "2023-12-31", ("garbage", "1", "2026"), "9999-01-01"])
 def test_ending_an_arrangement_bad_input(signed_in, service_provider_a, ends_on):
     arrangement, _ = _certified_arrangement(service_provider_a)
     response = signed_in.post(
-        url("arrangement_end", service_provider_a, arrangement.pk), {"ends_on": ends_on}
+        url("arrangement_end", service_provider_a, arrangement.pk),
+        {**date_fields("ends_on", ends_on)},
     )
     assert response.status_code == 200
     arrangement.refresh_from_db()
@@ -379,14 +398,14 @@ def test_png_evidence_is_accepted_whatever_its_name(
         {"arrangement": "999999"},
         {"arrangement": "abc"},
         {"checked_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
-        {"checked_on": "2023-12-31"},
-        {"checked_on": "garbage"},
+        {**date_fields("checked_on", "2023-12-31")},
+        {**date_fields("checked_on", ("garbage", "1", "2026"))},
         {"outcome": "great"},
         {"scope_covers_settings": ""},
         {"evidence": "   "},
         {"evidence": "x" * 6000},
-        {"next_review_due": "2020-01-01"},
-        {"next_review_due": "9999-12-31"},
+        {**date_fields("next_review_due", "2020-01-01")},
+        {**date_fields("next_review_due", "9999-12-31")},
     ],
 )
 def test_check_form_bad_input_saves_nothing(signed_in, service_provider_a, overrides):
@@ -623,3 +642,47 @@ def test_superuser_sees_any_service_provider(client, superuser, service_provider
 def test_malformed_provider_choice_is_404_not_500(signed_in, service_provider_a, provider):
     response = signed_in.get(url("arrangement_new", service_provider_a), {"provider": provider})
     assert response.status_code == 404
+
+
+def test_adding_a_provider_shows_its_status_and_warns_when_it_is_not_valid(
+    signed_in, service_provider_a, user_a
+):
+    suspended = CertificationFactory(
+        provider__name="Bright Skills Ltd", status=Status.SUSPENDED
+    ).provider
+    CertificationFactory(provider__name="Bright Futures Training")
+    search = signed_in.get(url("arrangement_new", service_provider_a), {"q": "bright"})
+    matches = search.content.decode().split('id="matches"')[1].split("</ul>")[0]
+    assert '<strong class="govuk-tag govuk-tag--red">Suspended</strong>' in matches
+    assert '<strong class="govuk-tag govuk-tag--green">Certified</strong>' in matches
+
+    warning = (
+        "Bright Skills Ltd&#x27;s certification is suspended: training from it does not comply "
+        "until it is reinstated"
+    )
+    chosen = signed_in.get(url("arrangement_new", service_provider_a), {"provider": suspended.slug})
+    assert warning in chosen.content.decode()
+    response = signed_in.post(
+        url("arrangement_new", service_provider_a),
+        with_token(
+            user_a,
+            {
+                "training_provider": suspended.slug,
+                "route": "bought_in",
+                **date_fields("starts_on", "2026-01-05"),
+            },
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Bright Skills Ltd added" in page
+    assert warning in page
+
+
+def test_adding_a_valid_provider_gives_no_warning(signed_in, service_provider_a, user_a):
+    provider = CertificationFactory(provider__name="Bright Futures Training").provider
+    chosen = signed_in.get(url("arrangement_new", service_provider_a), {"provider": provider.slug})
+    assert "does not comply" not in chosen.content.decode()
+    assert '<strong class="govuk-tag govuk-tag--green">Certified</strong>' in (
+        chosen.content.decode()
+    )

@@ -8,6 +8,8 @@ For each pattern the walk requests:
 3. the page with each GET parameter it offers (found in its forms and links, the admin's date
    hierarchy, and some every page could be sent) set in turn to each hostile value;
 4. each form on it posted empty and with every field set to each hostile value.
+Posted empty, no form may answer with Django's "This field is required." (issue 16: messages
+written for the field, pages.error_messages).
 The admin's autocomplete is walked for every autocomplete field, each parameter hostile.
 
 The sign-in POST is left out (`SKIPPED_FORMS`) and sign-out forms too, so the actor stays
@@ -242,6 +244,7 @@ class Walk:
         self.world = world
         self.site_depth, self.admin_depth = depths
         self.failures = []
+        self.default_messages = []
         self.requests = 0
         self.deferred_forms = []
 
@@ -324,7 +327,9 @@ class Walk:
             if urlsplit(form["action"]).path.startswith(SKIPPED_FORMS):
                 continue
             names = [name for name in form["fields"] if name != "csrfmiddlewaretoken"]
-            self.request("POST", form["action"], {})
+            response = self.request("POST", form["action"], {})
+            if response is not None and b"This field is required" in response.content:
+                self.default_messages.append(form["action"])
             for value in POSTED.values():
                 data = dict.fromkeys(names, value)
                 for file_field in form["files"]:
@@ -396,4 +401,7 @@ def test_no_url_gives_a_server_error_whatever_is_sent(world, actor):
     assert walk.requests > len(patterns), "the walk reached too few pages"
     assert not walk.failures, f"{len(walk.failures)} server errors as {actor}:\n" + "\n".join(
         walk.failures
+    )
+    assert not walk.default_messages, "Django's default required message, posted empty:\n" + (
+        "\n".join(walk.default_messages)
     )

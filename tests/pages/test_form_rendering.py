@@ -66,7 +66,7 @@ def test_errors_show_govuk_error_message_and_error_classes():
     assert re.search(r'name="email"[^>]*class="govuk-input govuk-input--error"', html)
     assert (
         '<p class="govuk-error-message" id="id_name_error">'
-        '<span class="govuk-visually-hidden">Error:</span> This field is required.</p>'
+        '<span class="govuk-visually-hidden">Error:</span> Enter the full name</p>'
     ) in html
     assert 'aria-describedby="id_name_helptext id_name_error"' in html
     assert 'aria-invalid="true"' in html
@@ -83,10 +83,13 @@ def test_error_summary_links_each_error_to_its_field():
     form = ExampleForm(data={"name": "", "email": "nope"})
     html = render_to_string("includes/error_summary.html", {"form": form})
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
-    assert '<a href="#id_name">This field is required.</a>' in html
-    assert '<a href="#id_email">Enter a valid email address.</a>' in html
+    assert '<a href="#id_name">Enter the full name</a>' in html
+    assert (
+        '<a href="#id_email">Enter an email address in the correct format, like '
+        "name@example.com</a>"
+    ) in html
     # Radios link to their first option.
-    assert '<a href="#id_route_0">This field is required.</a>' in html
+    assert '<a href="#id_route_0">Select the route</a>' in html
 
 
 def test_error_summary_shows_non_field_errors_and_nothing_for_a_valid_form():
