@@ -102,7 +102,7 @@ BUDGETS = [
     ),
     # The API (api/urls.py): the public register as data
     Page("api:provider_list", 16),
-    Page("api:provider_list", 16, query="status=certified&region=london&sort=status"),
+    Page("api:provider_list", 17, query="status=certified&region=london&sort=status"),
     Page("api:provider_list", 14, query="q=provider&ukas_valid=on&on=2026-06-01"),
     Page(
         "api:provider_detail",
