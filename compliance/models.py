@@ -17,6 +17,7 @@ from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent
 
 from .querysets import (
+    AlertQuerySet,
     CommissionerQuerySet,
     ComplianceCheckQuerySet,
     ServiceProviderQuerySet,
@@ -547,6 +548,11 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The page to act on, and its link's words (in the email as an absolute link).
+    path = models.CharField(max_length=200, blank=True)
+    link_text = models.CharField(max_length=200, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

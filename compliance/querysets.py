@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from accounts.querysets import MemberScopedQuerySet
 
@@ -58,3 +59,19 @@ class ComplianceCheckQuerySet(models.QuerySet):
         return self.select_related(
             "arrangement__training_provider", "checked_by", "certification__body"
         )
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_member(self, user, organisation):
+        """The alerts `user` received as a member of `organisation` (a ServiceProvider or a
+        Commissioner), newest first."""
+        is_commissioner = organisation._meta.model_name == "commissioner"
+        field = "commissioner" if is_commissioner else "service_provider"
+        return self.filter(recipient=user, **{field: organisation}).order_by("-created_at", "-pk")
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        """Mark these alerts read now (one UPDATE); returns how many were unread."""
+        return self.unread().update(read_at=timezone.now())

@@ -376,6 +376,8 @@ ROWS = [
     # compliance: a service provider's pages (service_provider_urls.py). Forms posted empty
     # are shown again with errors (200); a valid post redirects (302).
     Row("compliance:service_provider", sp_a(), expect=SP_STAFF),
+    Row("compliance:alert_list", sp_a(), expect=SP_STAFF),
+    Row("compliance:alerts_read", sp_a(), "POST", members_of("service_provider", 302)),
     Row("compliance:alert_read", sp_a(pk="alert_a"), "POST", members_of("service_provider", 302)),
     Row("compliance:alert_settings", sp_a(), expect=SP_STAFF),
     Row(
@@ -417,6 +419,8 @@ ROWS = [
     Row("compliance:commissioner_export", co_a(), expect=CO_STAFF),
     Row("compliance:commissioner_report", co_a(), expect=CO_STAFF),
     Row("compliance:commissioner_exposure", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_alert_list", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_alerts_read", co_a(), "POST", members_of("commissioner", 302)),
     Row(
         "compliance:commissioner_alert_read",
         co_a(pk="commissioner_alert_a"),

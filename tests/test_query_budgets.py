@@ -125,8 +125,16 @@ BUDGETS = [
         kwargs=service,
         shows="{tag} Council",  # the claims to answer, with their buttons
     ),
+    Page("compliance:alert_list", 6, viewer="service_staff", kwargs=service, shows="{tag} alert"),
     # A commissioner's pages
     Page("compliance:commissioner", 23, viewer="commissioner_staff", kwargs=commissioner),
+    Page(
+        "compliance:commissioner_alert_list",
+        6,
+        viewer="commissioner_staff",
+        kwargs=commissioner,
+        shows="{tag} alert",
+    ),
     Page("compliance:commissioner_export", 19, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_report",
@@ -214,6 +222,7 @@ NOT_LISTS = {
     "password_reset_complete": "a message",
     # A service provider's forms and actions
     "compliance:alert_read": "POST only",
+    "compliance:alerts_read": "POST only",
     "compliance:alert_settings": "a form about the viewer",
     "compliance:arrangement_end": "a form about one arrangement",
     "compliance:check_evidence": "a file download",
@@ -221,6 +230,7 @@ NOT_LISTS = {
     "compliance:contract_decline": "POST only",
     # A commissioner's forms and actions
     "compliance:commissioner_alert_read": "POST only",
+    "compliance:commissioner_alerts_read": "POST only",
     "compliance:contract_new": "a form (the service is typed, not chosen from a list)",
     "compliance:contract_edit": "a form about one contract",
     "compliance:contract_end": "a form about one contract",
