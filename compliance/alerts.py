@@ -72,11 +72,17 @@ def _news_about_provider(arrangement, today) -> Iterator[tuple[str, str, str, st
     events and accreditation changes effective on or after the arrangement's start and
     recorded after the arrangement was.
     """
-    provider = arrangement.training_provider
 
     def is_news(effective_date, recorded_at):
         return effective_date >= arrangement.starts_on and recorded_at >= arrangement.created_at
 
+    return news_about(arrangement.training_provider, today, is_news)
+
+
+def news_about(provider, today, is_news) -> Iterator[tuple[str, str, str, str, object]]:
+    """(kind, key, subject, message, certification): the news about one provider (with its
+    verdict data prefetched) for someone relying on it, `is_news(effective_date, recorded_at)`
+    saying which events and accreditation changes are new to them."""
     bodies = {}
     for certification in provider.certifications.all():
         if certification.is_archived:

@@ -579,3 +579,67 @@ class DataGeneration(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+class ProviderFollowerQuerySet(models.QuerySet):
+    def active(self):
+        """Followers who confirmed their address and have not unsubscribed."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class ProviderFollower(models.Model):
+    """Someone, with no account, who asked for emails when a training provider's certification
+    changes (compliance.following). The address is confirmed by a signed link before anything
+    is sent (double opt-in), and is never shown on any page."""
+
+    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()  # stored lower-case
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProviderFollowerQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "email"],
+                name="provider_follower_once_per_address",
+                violation_error_message="This address already follows this provider.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unsubscribed_at__isnull=True) | Q(confirmed_at__isnull=False),
+                name="provider_follower_unsubscribed_after_confirming",
+                violation_error_message="Only a confirmed follower can unsubscribe.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Follower {self.pk} of {self.provider}"
+
+    @property
+    def is_active(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class FollowerAlert(models.Model):
+    """One email to one follower about one piece of news (the `key`s of compliance.alerts):
+    created before the email is sent, unique per follower and key, so it is sent once."""
+
+    follower = models.ForeignKey(ProviderFollower, on_delete=models.CASCADE, related_name="alerts")
+    key = models.CharField(max_length=100)
+    subject = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follower", "key"],
+                name="follower_alert_once_per_key",
+                violation_error_message="This follower was already sent this news.",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject

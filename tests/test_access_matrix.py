@@ -42,6 +42,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from compliance import following
+from compliance.models import ProviderFollower
 from standards.models import StandardsEdition
 from tests.factories import (
     AlertFactory,
@@ -153,6 +155,15 @@ class World:
         return check
 
     @cached_property
+    def follower_a(self):
+        """Someone with no account who confirmed they follow training provider A."""
+        return ProviderFollower.objects.create(
+            provider=self.training_provider_a,
+            email="follower@example.org",
+            confirmed_at=timezone.now(),
+        )
+
+    @cached_property
     def alert_a(self):
         """An alert about service provider A, for the acting user."""
         recipient = self.acting_user or UserFactory()
@@ -230,6 +241,13 @@ ENDED_QUERY = "on=2021-06-01"
 
 def slug_of(attribute):
     return lambda world: {"slug": getattr(world, attribute).slug}
+
+
+def follower_link(make_token):
+    return lambda world: {
+        "slug": world.training_provider_a.slug,
+        "token": make_token(world.follower_a),
+    }
 
 
 def sp_a(**objects):
@@ -346,6 +364,26 @@ ROWS = [
     Row("providers:detail", slug_of("training_provider_a")),
     Row("providers:export_csv"),
     Row("providers:export_json"),
+    # Following a provider, with no account (compliance.following): every link's page shows a
+    # button; its POST acts (the unsubscribe one also without a CSRF token, RFC 8058).
+    Row("certification:provider_changes_atom", slug_of("training_provider_a")),
+    Row("providers:follow", slug_of("training_provider_a")),
+    Row(
+        "providers:follow",
+        slug_of("training_provider_a"),
+        "POST",
+        public(302),
+        data=lambda w: {"email": "someone@example.org"},
+    ),
+    Row("providers:follow_sent", slug_of("training_provider_a")),
+    *(
+        Row(f"providers:{name}", follower_link(token), method)
+        for name, token in (
+            ("follow_confirm", following.confirm_token),
+            ("unfollow", following.unsubscribe_token),
+        )
+        for method in ("GET", "POST")
+    ),
     # standards (public)
     Row("standards:index"),
     Row("standards:edition", current_edition_slug),

@@ -93,6 +93,12 @@ BUDGETS = [
     Page("certification:body_detail", 8, kwargs=lambda d: {"slug": d.body.slug}),
     Page("certification:changes", 3),
     Page("certification:changes_atom", 1),
+    Page(
+        "certification:provider_changes_atom",
+        2,
+        kwargs=lambda d: {"slug": d.provider.slug},
+        shows="{tag} reason",  # the busy provider's status moves
+    ),
     Page("standards:index", 1, shows="{tag} edition"),
     Page(
         "standards:edition",
@@ -220,6 +226,11 @@ NOT_LISTS = {
     "password_reset_done": "a message",
     "password_reset_confirm": "a form",
     "password_reset_complete": "a message",
+    # Following a provider: forms and messages about one follower
+    "providers:follow": "a form",
+    "providers:follow_sent": "a message",
+    "providers:follow_confirm": "a button for one follower",
+    "providers:unfollow": "a button for one follower",
     # A service provider's forms and actions
     "compliance:alert_read": "POST only",
     "compliance:alerts_read": "POST only",
