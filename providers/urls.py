@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import follow_views, views
+from . import follow_views, staff_views, views
 
 app_name = "providers"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("providers/export.csv", views.export_csv, name="export_csv"),
     path("providers/export.json", views.export_json, name="export_json"),
     path("providers/<slug:slug>/", views.training_provider_detail, name="detail"),
+    path("providers/<slug:slug>/manage/", staff_views.provider_manage, name="manage"),
     path("providers/<slug:slug>/follow/", follow_views.follow, name="follow"),
     path("providers/<slug:slug>/follow/sent/", follow_views.follow_sent, name="follow_sent"),
     path(

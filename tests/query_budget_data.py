@@ -61,6 +61,8 @@ class BudgetData:
         )
         self.certification = self._certified(self.provider, self.body, "RRN-BUDGET")
         self.moves = 0  # status moves of self.certification, for increasing dates
+        self.provider_staff = UserFactory(email="provider-staff@example.org")
+        MembershipFactory.of(self.provider, user=self.provider_staff)
 
         self.service = ServiceProviderFactory(name="Budget Care Home", slug="budget-care-home")
         self.service_staff = UserFactory(email="service-staff@example.org")

@@ -364,6 +364,20 @@ ROWS = [
     Row("providers:detail", slug_of("training_provider_a")),
     Row("providers:export_csv"),
     Row("providers:export_json"),
+    # A training provider's own staff keep its public details (providers.staff_views)
+    Row("providers:manage", slug_of("training_provider_a"), expect=members_of("training_provider")),
+    Row(
+        "providers:manage",
+        slug_of("training_provider_a"),
+        "POST",
+        members_of("training_provider", 302),
+        data=lambda w: {
+            "provider-email": "office@example.org",
+            "provider-phone": "0100 000 0000",
+            "curricula-TOTAL_FORMS": "0",
+            "curricula-INITIAL_FORMS": "0",
+        },
+    ),
     # Following a provider, with no account (compliance.following): every link's page shows a
     # button; its POST acts (the unsubscribe one also without a CSRF token, RFC 8058).
     Row("certification:provider_changes_atom", slug_of("training_provider_a")),

@@ -106,6 +106,14 @@ BUDGETS = [
         kwargs=lambda d: {"slug": d.certification.standards_edition.slug},
         shows="{tag} section",
     ),
+    # A training provider's own staff: its details, curricula and certificates
+    Page(
+        "providers:manage",
+        22,
+        viewer="provider_staff",
+        kwargs=lambda d: {"slug": d.provider.slug},
+        shows="{tag} Busy Course",
+    ),
     # Someone acting for several organisations chooses one
     Page("compliance:home", 6, viewer="multi_member", shows="{tag} Service"),
     # A service provider's pages
