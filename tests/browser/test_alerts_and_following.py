@@ -16,6 +16,7 @@ from tests.browser.test_service_provider_journey import _sign_in
 from tests.factories import (
     AlertFactory,
     CertificationFactory,
+    CurriculumFactory,
     MembershipFactory,
     ServiceProviderFactory,
     UserFactory,
@@ -103,3 +104,30 @@ def test_following_a_provider_by_email(page, register_data, settings, live_serve
     assert_no_axe_violations(page)
     follower.refresh_from_db()
     assert not follower.is_active
+
+
+def test_training_provider_staff_keep_their_public_details(page, register_data):
+    provider = CertificationFactory(provider__name="Calm Approaches Training").provider
+    CurriculumFactory(provider=provider, name="Safe holds")
+    user = UserFactory(email="trainer@example.org")
+    MembershipFactory.of(provider, user=user)
+    _sign_in(page, user.email)  # lands on the provider's own page
+    expect(page).to_have_url(re.compile(rf"/providers/{provider.slug}/manage/$"))
+    expect(page.locator("#manage-headline")).to_contain_text("Certified")
+    assert_no_axe_violations(page)
+    for width in (320, 375):
+        _fits(page, width)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    save_screenshots(page, "provider-manage")
+
+    page.get_by_label("Contact email address").fill("not an address")
+    page.get_by_role("button", name="Save your details").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address")
+    assert_no_axe_violations(page)
+    page.get_by_label("Contact email address").fill("office@calm.example.org")
+    page.get_by_label("About Safe holds").fill("Two days, for care homes.")
+    page.get_by_role("button", name="Save your details").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("saved")
+    page.get_by_role("link", name="See your public page").click()
+    expect(page.locator("#about")).to_contain_text("office@calm.example.org")
+    expect(page.locator("#curricula")).to_contain_text("Two days, for care homes.")
