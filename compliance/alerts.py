@@ -8,7 +8,10 @@ Two halves, so other organisations can reuse the delivery:
   `service_provider_notices` is the source for service providers; `commissioner_notices`
   and `recent_contract_decisions` are the commissioners' (the news about a service's
   training goes only to commissioners it shares its records with).
-- `deliver` turns notices into `Alert` rows and emails. The row is unique per recipient and
+- `news_about` is the news itself, also sent to people who follow a provider without an
+  account (compliance.following).
+- `deliver` turns notices into `Alert` rows and emails (compliance.alert_email: plain text
+  and HTML, with absolute links). The row is unique per recipient and
   key and is created, in a transaction, before the email is sent: running the job twice sends
   nothing the second time, and an email that fails to send rolls its row back to try again.
 
@@ -234,7 +237,7 @@ def commissioner_notices(today: date) -> Iterator[Notice]:
                         key=f"{_organisation_key(commissioner)}:sp{service.pk}:{key}",
                         subject=f"{service.name}: {subject}",
                         message=f"This affects {service.name}, a service you commission.\n\n"
-                        f"{message}",
+                        + message,
                         certification=certification,
                         path=path,
                         link_text="See the service",
