@@ -507,7 +507,7 @@ def test_an_answer_whose_email_failed_is_alerted_by_the_next_alert_job(
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr("compliance.alerts.send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     client.force_login(care_staff)
     answer(client, care_home, contract, "confirm", django_capture_on_commit_callbacks)
     assert contract.confirmation == Contract.Confirmation.CONFIRMED  # the answer stands
