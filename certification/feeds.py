@@ -7,9 +7,11 @@ archived providers and certifications have left the register and are not shown.
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
+
+from providers.models import TrainingProvider
 
 from .filters import StatusChangeFilterSet
 from .models import CertificationEvent
@@ -134,3 +136,19 @@ class StatusChangesAtomFeed(Feed):
 
     def item_author_name(self, event):
         return str(event.certification.body)
+
+
+class ProviderChangesAtomFeed(StatusChangesAtomFeed):
+    """One provider's status changes (`/providers/<slug>/changes.atom`), for a feed reader."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(TrainingProvider.objects.active(), slug=slug)
+
+    def title(self, provider):
+        return f"RRN Training Register: {provider.name}'s certification"
+
+    def link(self, provider):
+        return provider.get_absolute_url()
+
+    def items(self, provider):
+        return public_status_changes().filter(certification__provider=provider)[:ATOM_ENTRIES]

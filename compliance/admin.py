@@ -11,6 +11,8 @@ from .models import (
     Contract,
     ContractReview,
     DataGeneration,
+    FollowerAlert,
+    ProviderFollower,
     ServiceProvider,
     TrainingArrangement,
 )
@@ -173,6 +175,38 @@ class DataGenerationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProviderFollower)
+class ProviderFollowerAdmin(ReadOnlyAdmin):
+    """People following a provider without an account (compliance.following): made and
+    changed only through their signed links. A site administrator may delete one (a request
+    to be forgotten), which deletes its sent-news records too."""
+
+    list_display = ("provider", "email", "created_at", "confirmed_at", "unsubscribed_at")
+    list_filter = ("confirmed_at", "unsubscribed_at")
+    search_fields = ("email", "provider__name")
+    list_select_related = ("provider",)
+    ordering = ("-created_at",)
+
+
+@admin.register(FollowerAlert)
+class FollowerAlertAdmin(ReadOnlyAdmin):
+    list_display = ("subject", "follower", "created_at")
+    search_fields = ("subject", "key", "follower__email")
+    list_select_related = ("follower__provider",)
+    ordering = ("-created_at",)
 
     def has_delete_permission(self, request, obj=None):
         return False

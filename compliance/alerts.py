@@ -8,7 +8,10 @@ Two halves, so other organisations can reuse the delivery:
   `service_provider_notices` is the source for service providers; `commissioner_notices`
   and `recent_contract_decisions` are the commissioners' (the news about a service's
   training goes only to commissioners it shares its records with).
-- `deliver` turns notices into `Alert` rows and emails. The row is unique per recipient and
+- `news_about` is the news itself, also sent to people who follow a provider without an
+  account (compliance.following).
+- `deliver` turns notices into `Alert` rows and emails (compliance.alert_email: plain text
+  and HTML, with absolute links). The row is unique per recipient and
   key and is created, in a transaction, before the email is sent: running the job twice sends
   nothing the second time, and an email that fails to send rolls its row back to try again.
 
@@ -23,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,6 +33,7 @@ from accounts.models import Membership
 from certification.statuses import Status
 from certification.verdicts import long_date
 
+from .alert_email import alert_email
 from .models import Alert, Commissioner, Contract, ServiceProvider, TrainingArrangement
 
 logger = logging.getLogger(__name__)
@@ -56,6 +59,8 @@ class Notice:
     subject: str
     message: str
     certification: object = None
+    path: str = ""  # the page of this site to act on
+    link_text: str = ""
 
 
 def _organisation_key(organisation):
@@ -70,11 +75,17 @@ def _news_about_provider(arrangement, today) -> Iterator[tuple[str, str, str, st
     events and accreditation changes effective on or after the arrangement's start and
     recorded after the arrangement was.
     """
-    provider = arrangement.training_provider
 
     def is_news(effective_date, recorded_at):
         return effective_date >= arrangement.starts_on and recorded_at >= arrangement.created_at
 
+    return news_about(arrangement.training_provider, today, is_news)
+
+
+def news_about(provider, today, is_news) -> Iterator[tuple[str, str, str, str, object]]:
+    """(kind, key, subject, message, certification): the news about one provider (with its
+    verdict data prefetched) for someone relying on it, `is_news(effective_date, recorded_at)`
+    saying which events and accreditation changes are new to them."""
     bodies = {}
     for certification in provider.certifications.all():
         if certification.is_archived:
@@ -155,7 +166,7 @@ def service_provider_notices(today: date) -> Iterator[Notice]:
     )
     for arrangement in arrangements:
         service = arrangement.service_provider
-        see = f"\n\nSee {service.name}'s dashboard: {DASHBOARD_PATH.format(slug=service.slug)}"
+        path = DASHBOARD_PATH.format(slug=service.slug)
         for kind, key, subject, message, certification in _news_about_provider(arrangement, today):
             for user in members[service.pk]:
                 yield Notice(
@@ -164,8 +175,10 @@ def service_provider_notices(today: date) -> Iterator[Notice]:
                     kind=kind,
                     key=f"{_organisation_key(service)}:{key}",
                     subject=subject,
-                    message=message + see,
+                    message=message,
                     certification=certification,
+                    path=path,
+                    link_text=f"See {service.name}'s dashboard",
                 )
 
 
@@ -224,8 +237,10 @@ def commissioner_notices(today: date) -> Iterator[Notice]:
                         key=f"{_organisation_key(commissioner)}:sp{service.pk}:{key}",
                         subject=f"{service.name}: {subject}",
                         message=f"This affects {service.name}, a service you commission.\n\n"
-                        f"{message}\n\nSee the service: {path}",
+                        + message,
                         certification=certification,
+                        path=path,
+                        link_text="See the service",
                     )
 
 
@@ -265,7 +280,9 @@ def contract_decision_notices(contracts) -> Iterator[Notice]:
                 key=f"{_organisation_key(commissioner)}:contract{contract.pk}:{verb}:{decided}",
                 subject=f"{service.name} {verb} contract {contract.reference}",
                 message=f"{service.name} {verb} your contract {contract.reference} on "
-                f"{decided_on}.\n\n{news}\n\nSee the contract: {path}",
+                f"{decided_on}.\n\n{news}",
+                path=path,
+                link_text="See the contract",
             )
 
 
@@ -299,6 +316,8 @@ def _new_alert(notice: Notice) -> Alert:
         certification=notice.certification,
         subject=notice.subject[:200],
         message=notice.message,
+        path=notice.path,
+        link_text=notice.link_text[:200],
     )
     if isinstance(notice.organisation, Commissioner):
         alert.commissioner = notice.organisation
@@ -332,12 +351,13 @@ def deliver(notices: Iterable[Notice]) -> list[Alert]:
                 alert = _new_alert(notice)
                 alert.save()
                 if notice.recipient.email_alerts:
-                    send_mail(
+                    alert_email(
+                        notice.recipient.email,
                         alert.subject,
                         alert.message,
-                        settings.DEFAULT_FROM_EMAIL,
-                        [notice.recipient.email],
-                    )
+                        path=alert.path,
+                        link_text=alert.link_text,
+                    ).send()
                     alert.emailed_at = timezone.now()
                     alert.save(update_fields=["emailed_at"])
         except IntegrityError:

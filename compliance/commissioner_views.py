@@ -24,7 +24,7 @@ from pages import submissions
 from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
 
-from . import generation, overview_export
+from . import alert_pages, generation, overview_export
 from .commissioner_forms import (
     ActionsCompletedForm,
     ContractForm,
@@ -90,18 +90,13 @@ def _query_without_page(request):
 @login_required
 def overview(request, slug):
     commissioner = get_commissioner_for_user(request, slug)
-    notices = (
-        Alert.objects.shown_to_commissioner(commissioner, timezone.localdate())
-        .filter(recipient=request.user, read_at__isnull=True)
-        .order_by("-created_at")[:NOTICES_SHOWN]
-    )
     return render(
         request,
         "compliance/commissioner/overview.html",
         {
             "commissioner": commissioner,
             "overview": _overview_html(request, commissioner),
-            "notices": list(notices),
+            "alert_summary": alert_pages.summary(request.user, commissioner),
         },
     )
 
@@ -257,6 +252,17 @@ def alert_mark_read(request, slug, pk):
         alert.save(update_fields=["read_at"])
     messages.success(request, "Alert marked as read")
     return redirect(commissioner.get_absolute_url())
+
+
+@login_required
+def alert_list(request, slug):
+    return alert_pages.alert_list(request, get_commissioner_for_user(request, slug))
+
+
+@login_required
+@require_POST
+def alerts_mark_all_read(request, slug):
+    return alert_pages.mark_all_read(request, get_commissioner_for_user(request, slug))
 
 
 # Contracts

@@ -19,8 +19,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat
-from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +29,7 @@ from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent
 
 from .querysets import (
+    AlertQuerySet,
     CommissionerQuerySet,
     ComplianceCheckQuerySet,
     ServiceProviderQuerySet,
@@ -564,35 +563,6 @@ class ComplianceCheck(models.Model):
         )
 
 
-class AlertQuerySet(models.QuerySet):
-    def shown_to_commissioner(self, commissioner, on: date):
-        """The alerts of `commissioner`'s staff fit to show on `on`: the answers to its
-        contracts, and news about a service's training only while the service shares its
-        records with it (`ContractQuerySet.granting_access_on`). News kept from when a
-        contract granted access, or from before services confirmed contracts, names the
-        training provider the service uses: once access is gone, it is not shown.
-
-        The service is in the key (compliance.alerts.commissioner_notices:
-        `co<commissioner>:sp<service>:<news>`)."""
-        news_of_shared_service = (
-            Contract.objects.granting_access_on(on)
-            .filter(commissioner=commissioner)
-            .annotate(
-                key_prefix=Concat(
-                    Value(f"co{commissioner.pk}:sp"),
-                    Cast("service_provider_id", models.CharField()),
-                    Value(":"),
-                    output_field=models.CharField(),
-                )
-            )
-            .filter(StartsWith(OuterRef("key"), F("key_prefix")))
-        )
-        contract_answers = [Alert.Kind.CONTRACT_CONFIRMED, Alert.Kind.CONTRACT_DECLINED]
-        return self.filter(commissioner=commissioner).filter(
-            Q(kind__in=contract_answers) | Exists(news_of_shared_service)
-        )
-
-
 class Alert(models.Model):
     """A notice to one person that something their organisation relies on changed.
 
@@ -627,6 +597,9 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The page to act on, and its link's words (in the email as an absolute link).
+    path = models.CharField(max_length=200, blank=True)
+    link_text = models.CharField(max_length=200, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
@@ -655,3 +628,67 @@ class DataGeneration(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+class ProviderFollowerQuerySet(models.QuerySet):
+    def active(self):
+        """Followers who confirmed their address and have not unsubscribed."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class ProviderFollower(models.Model):
+    """Someone, with no account, who asked for emails when a training provider's certification
+    changes (compliance.following). The address is confirmed by a signed link before anything
+    is sent (double opt-in), and is never shown on any page."""
+
+    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()  # stored lower-case
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProviderFollowerQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "email"],
+                name="provider_follower_once_per_address",
+                violation_error_message="This address already follows this provider.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unsubscribed_at__isnull=True) | Q(confirmed_at__isnull=False),
+                name="provider_follower_unsubscribed_after_confirming",
+                violation_error_message="Only a confirmed follower can unsubscribe.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Follower {self.pk} of {self.provider}"
+
+    @property
+    def is_active(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class FollowerAlert(models.Model):
+    """One email to one follower about one piece of news (the `key`s of compliance.alerts):
+    created before the email is sent, unique per follower and key, so it is sent once."""
+
+    follower = models.ForeignKey(ProviderFollower, on_delete=models.CASCADE, related_name="alerts")
+    key = models.CharField(max_length=100)
+    subject = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follower", "key"],
+                name="follower_alert_once_per_key",
+                violation_error_message="This follower was already sent this news.",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -4,7 +4,10 @@ service's pages load, in a fixed number of queries."""
 from datetime import date
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import StartsWith
+from django.utils import timezone
 
 from accounts.querysets import MemberScopedQuerySet
 
@@ -58,3 +61,50 @@ class ComplianceCheckQuerySet(models.QuerySet):
         return self.select_related(
             "arrangement__training_provider", "checked_by", "certification__body"
         )
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_member(self, user, organisation):
+        """The alerts `user` received as a member of `organisation` (a ServiceProvider or a
+        Commissioner), newest first."""
+        if organisation._meta.model_name == "commissioner":
+            alerts = self.shown_to_commissioner(organisation, timezone.localdate())
+        else:
+            alerts = self.filter(service_provider=organisation)
+        return alerts.filter(recipient=user).order_by("-created_at", "-pk")
+
+    def shown_to_commissioner(self, commissioner, on: date):
+        """The alerts of `commissioner`'s staff fit to show on `on`: the answers to its
+        contracts, and news about a service's training only while the service shares its
+        records with it (`ContractQuerySet.granting_access_on`). News kept from when a
+        contract granted access, or from before services confirmed contracts, names the
+        training provider the service uses: once access is gone, it is not shown.
+
+        The service is in the key (compliance.alerts.commissioner_notices:
+        `co<commissioner>:sp<service>:<news>`)."""
+        from .models import Alert, Contract
+
+        news_of_shared_service = (
+            Contract.objects.granting_access_on(on)
+            .filter(commissioner=commissioner)
+            .annotate(
+                key_prefix=Concat(
+                    Value(f"co{commissioner.pk}:sp"),
+                    Cast("service_provider_id", models.CharField()),
+                    Value(":"),
+                    output_field=models.CharField(),
+                )
+            )
+            .filter(StartsWith(OuterRef("key"), F("key_prefix")))
+        )
+        contract_answers = [Alert.Kind.CONTRACT_CONFIRMED, Alert.Kind.CONTRACT_DECLINED]
+        return self.filter(commissioner=commissioner).filter(
+            Q(kind__in=contract_answers) | Exists(news_of_shared_service)
+        )
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        """Mark these alerts read now (one UPDATE); returns how many were unread."""
+        return self.unread().update(read_at=timezone.now())

@@ -6,6 +6,8 @@ from . import service_provider_views as views
 
 urlpatterns = [
     path("", views.dashboard, name="service_provider"),
+    path("alerts/", views.alert_list, name="alert_list"),
+    path("alerts/read/", views.alerts_mark_all_read, name="alerts_read"),
     path("alerts/<int:pk>/read/", views.alert_mark_read, name="alert_read"),
     path("alerts/settings/", views.alert_settings, name="alert_settings"),
     path("arrangements/", views.arrangement_list, name="arrangement_list"),

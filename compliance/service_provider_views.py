@@ -26,7 +26,7 @@ from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
 from providers.models import TrainingProvider
 
-from . import check_export, consent
+from . import alert_pages, check_export, consent
 from .checks import default_review_due, record_check
 from .filters import ComplianceCheckFilterSet
 from .forms import (
@@ -45,7 +45,6 @@ from .views import _members, get_service_provider_for_user
 
 CHECKS_PER_PAGE = 25
 CONTRACTS_PER_PAGE = 50
-NOTICES_SHOWN = 10
 
 
 def _verdicts(service_provider, on):
@@ -88,16 +87,13 @@ def _summary(verdicts):
 @login_required
 def dashboard(request, slug):
     service_provider = get_service_provider_for_user(request, slug)
-    notices = Alert.objects.filter(
-        recipient=request.user, service_provider=service_provider, read_at__isnull=True
-    ).order_by("-created_at")[:NOTICES_SHOWN]
     return render(
         request,
         "compliance/service_provider/dashboard.html",
         {
             "service_provider": service_provider,
             "dashboard": _dashboard_html(request, service_provider),
-            "notices": list(notices),
+            "alert_summary": alert_pages.summary(request.user, service_provider),
             "claims": list(
                 _contracts_of(service_provider).filter(confirmation=Contract.Confirmation.PENDING)
             ),
@@ -230,6 +226,17 @@ def alert_mark_read(request, slug, pk):
         alert.save(update_fields=["read_at"])
     messages.success(request, "Alert marked as read")
     return redirect(service_provider.get_absolute_url())
+
+
+@login_required
+def alert_list(request, slug):
+    return alert_pages.alert_list(request, get_service_provider_for_user(request, slug))
+
+
+@login_required
+@require_POST
+def alerts_mark_all_read(request, slug):
+    return alert_pages.mark_all_read(request, get_service_provider_for_user(request, slug))
 
 
 @login_required

@@ -52,9 +52,8 @@ def destinations_for(user):
         elif membership.role == Role.CERTIFICATION_BODY_STAFF:
             url = reverse("admin:index")
         else:
-            # The provider's public page. Written out (the URL map is a public contract)
-            # rather than reversed, as the register's URLs live in the providers app.
-            url = f"/providers/{organisation.slug}/"
+            # The provider's own page, where its staff keep its public details.
+            url = reverse("providers:manage", args=[organisation.slug])
         destinations.append(Destination(str(organisation), membership.get_role_display(), url))
     if user.is_superuser:
         destinations.append(

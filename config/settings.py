@@ -134,6 +134,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="register@example.org")
+# The site's own address, for links in emails sent outside a request (send_alerts): a mail
+# client cannot open a bare path.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 AUTH_USER_MODEL = "accounts.User"
 

@@ -85,11 +85,12 @@ def _html_of(value):
     return [part for part in value.values() if isinstance(part, str)]  # a page's named parts
 
 
-def kept_page(request, name, render_content, template="content_page.html"):
+def kept_page(request, name, render_content, template="content_page.html", context=None):
     """A page the same for everybody at its address: its `Content` (from `render_content()`
-    the first time) kept, inside `template` rendered for this request."""
+    the first time) kept, inside `template` rendered for this request (with `context`: the
+    parts of this request only, such as a form with its CSRF token)."""
     content = remember((name, *request_parts(request)), render_content)
-    return render(request, template, {"content": content})
+    return render(request, template, {**(context or {}), "content": content})
 
 
 def members_results(request, name, organisation, work_out, results_template):

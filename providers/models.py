@@ -79,6 +79,7 @@ class Curriculum(models.Model):
         TrainingProvider, on_delete=models.PROTECT, related_name="curricula"
     )
     name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)  # kept by the provider's own staff
     populations = models.ManyToManyField(Population, blank=True)
     settings = models.ManyToManyField(Setting, blank=True)
     specialist_content = models.ManyToManyField(SpecialistContent, blank=True)

@@ -22,6 +22,7 @@ from pages.streamed_downloads import streamed_download
 from . import exports
 from .counts import register_count
 from .filters import TrainingProviderFilterSet
+from .follow_views import FollowForm
 from .models import TrainingProvider
 from .profile import provider_profile
 
@@ -109,7 +110,13 @@ def training_provider_detail(request, slug):
             html=render_to_string("providers/provider_detail.html", context, request),
         )
 
-    return kept_page(request, "provider", render_content, "providers/provider_page.html")
+    return kept_page(
+        request,
+        "provider",
+        render_content,
+        "providers/provider_page.html",
+        {"follow_form": FollowForm()},
+    )
 
 
 def _export(request, writer, content_type, extension):

@@ -62,6 +62,8 @@ class BudgetData:
         )
         self.certification = self._certified(self.provider, self.body, "RRN-BUDGET")
         self.moves = 0  # status moves of self.certification, for increasing dates
+        self.provider_staff = UserFactory(email="provider-staff@example.org")
+        MembershipFactory.of(self.provider, user=self.provider_staff)
 
         self.service = ServiceProviderFactory(name="Budget Care Home", slug="budget-care-home")
         self.service_staff = UserFactory(email="service-staff@example.org")
@@ -162,9 +164,10 @@ class BudgetData:
             expires_at=timezone.now() + dt.timedelta(days=30),
             created_by=self.service_staff,
         )
-        AlertFactory(
+        AlertFactory(  # news of a service that shares its records with the commissioner
             recipient=self.commissioner_staff,
             commissioner=self.commissioner,
+            key=f"co{self.commissioner.pk}:sp{self.service.pk}:{slug}-news-{i}",
             subject=f"{name}alert {i}",
         )
         MembershipFactory.of(self.service, user=UserFactory(email=f"{slug}-member-{i}@example.org"))

@@ -42,6 +42,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from compliance import following
+from compliance.models import ProviderFollower
 from standards.models import StandardsEdition
 from tests.factories import (
     AlertFactory,
@@ -178,6 +180,15 @@ class World:
         return check
 
     @cached_property
+    def follower_a(self):
+        """Someone with no account who confirmed they follow training provider A."""
+        return ProviderFollower.objects.create(
+            provider=self.training_provider_a,
+            email="follower@example.org",
+            confirmed_at=timezone.now(),
+        )
+
+    @cached_property
     def alert_a(self):
         """An alert about service provider A, for the acting user."""
         recipient = self.acting_user or UserFactory()
@@ -255,6 +266,13 @@ ENDED_QUERY = "on=2021-06-01"
 
 def slug_of(attribute):
     return lambda world: {"slug": getattr(world, attribute).slug}
+
+
+def follower_link(make_token):
+    return lambda world: {
+        "slug": world.training_provider_a.slug,
+        "token": make_token(world.follower_a),
+    }
 
 
 def sp_a(**objects):
@@ -375,6 +393,40 @@ ROWS = [
     Row("providers:detail", slug_of("training_provider_a")),
     Row("providers:export_csv"),
     Row("providers:export_json"),
+    # A training provider's own staff keep its public details (providers.staff_views)
+    Row("providers:manage", slug_of("training_provider_a"), expect=members_of("training_provider")),
+    Row(
+        "providers:manage",
+        slug_of("training_provider_a"),
+        "POST",
+        members_of("training_provider", 302),
+        data=lambda w: {
+            "provider-email": "office@example.org",
+            "provider-phone": "0100 000 0000",
+            "curricula-TOTAL_FORMS": "0",
+            "curricula-INITIAL_FORMS": "0",
+        },
+    ),
+    # Following a provider, with no account (compliance.following): every link's page shows a
+    # button; its POST acts (the unsubscribe one also without a CSRF token, RFC 8058).
+    Row("certification:provider_changes_atom", slug_of("training_provider_a")),
+    Row("providers:follow", slug_of("training_provider_a")),
+    Row(
+        "providers:follow",
+        slug_of("training_provider_a"),
+        "POST",
+        public(302),
+        data=lambda w: {"email": "someone@example.org"},
+    ),
+    Row("providers:follow_sent", slug_of("training_provider_a")),
+    *(
+        Row(f"providers:{name}", follower_link(token), method)
+        for name, token in (
+            ("follow_confirm", following.confirm_token),
+            ("unfollow", following.unsubscribe_token),
+        )
+        for method in ("GET", "POST")
+    ),
     # standards (public)
     Row("standards:index"),
     Row("standards:edition", current_edition_slug),
@@ -405,6 +457,8 @@ ROWS = [
     # compliance: a service provider's pages (service_provider_urls.py). Forms posted empty
     # are shown again with errors (200); a valid post redirects (302).
     Row("compliance:service_provider", sp_a(), expect=SP_STAFF),
+    Row("compliance:alert_list", sp_a(), expect=SP_STAFF),
+    Row("compliance:alerts_read", sp_a(), "POST", members_of("service_provider", 302)),
     Row("compliance:alert_read", sp_a(pk="alert_a"), "POST", members_of("service_provider", 302)),
     Row("compliance:alert_settings", sp_a(), expect=SP_STAFF),
     Row(
@@ -446,6 +500,8 @@ ROWS = [
     Row("compliance:commissioner_export", co_a(), expect=CO_STAFF),
     Row("compliance:commissioner_report", co_a(), expect=CO_STAFF),
     Row("compliance:commissioner_exposure", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_alert_list", co_a(), expect=CO_STAFF),
+    Row("compliance:commissioner_alerts_read", co_a(), "POST", members_of("commissioner", 302)),
     Row(
         "compliance:commissioner_alert_read",
         co_a(pk="commissioner_alert_a"),

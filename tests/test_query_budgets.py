@@ -93,6 +93,12 @@ BUDGETS = [
     Page("certification:body_detail", 8, kwargs=lambda d: {"slug": d.body.slug}),
     Page("certification:changes", 3),
     Page("certification:changes_atom", 1),
+    Page(
+        "certification:provider_changes_atom",
+        2,
+        kwargs=lambda d: {"slug": d.provider.slug},
+        shows="{tag} reason",  # the busy provider's status moves
+    ),
     Page("standards:index", 1, shows="{tag} edition"),
     Page(
         "standards:edition",
@@ -124,6 +130,14 @@ BUDGETS = [
     Page("api:changes", 1),
     # API tokens under the user's account: the tokens of the viewer's organisations
     Page("api_tokens:list", 8, viewer="service_staff", shows="{tag} token"),
+    # A training provider's own staff: its details, curricula and certificates
+    Page(
+        "providers:manage",
+        22,
+        viewer="provider_staff",
+        kwargs=lambda d: {"slug": d.provider.slug},
+        shows="{tag} Busy Course",
+    ),
     # Someone acting for several organisations chooses one
     Page("compliance:home", 6, viewer="multi_member", shows="{tag} Service"),
     # A service provider's pages
@@ -149,8 +163,16 @@ BUDGETS = [
         kwargs=service,
         shows="{tag} Council",  # the claims to answer, with their buttons
     ),
+    Page("compliance:alert_list", 6, viewer="service_staff", kwargs=service, shows="{tag} alert"),
     # A commissioner's pages
     Page("compliance:commissioner", 23, viewer="commissioner_staff", kwargs=commissioner),
+    Page(
+        "compliance:commissioner_alert_list",
+        6,
+        viewer="commissioner_staff",
+        kwargs=commissioner,
+        shows="{tag} alert",
+    ),
     Page("compliance:commissioner_export", 19, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_report",
@@ -238,8 +260,14 @@ NOT_LISTS = {
     "password_reset_done": "a message",
     "password_reset_confirm": "a form",
     "password_reset_complete": "a message",
+    # Following a provider: forms and messages about one follower
+    "providers:follow": "a form",
+    "providers:follow_sent": "a message",
+    "providers:follow_confirm": "a button for one follower",
+    "providers:unfollow": "a button for one follower",
     # A service provider's forms and actions
     "compliance:alert_read": "POST only",
+    "compliance:alerts_read": "POST only",
     "compliance:alert_settings": "a form about the viewer",
     "compliance:arrangement_end": "a form about one arrangement",
     "compliance:check_evidence": "a file download",
@@ -247,6 +275,7 @@ NOT_LISTS = {
     "compliance:contract_decline": "POST only",
     # A commissioner's forms and actions
     "compliance:commissioner_alert_read": "POST only",
+    "compliance:commissioner_alerts_read": "POST only",
     "compliance:contract_new": "a form (the service is typed, not chosen from a list)",
     "compliance:contract_edit": "a form about one contract",
     "compliance:contract_end": "a form about one contract",

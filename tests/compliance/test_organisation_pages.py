@@ -63,11 +63,11 @@ def test_certification_body_staff_go_to_the_admin(client):
     assert response["Location"] == "/admin/"
 
 
-def test_training_provider_staff_go_to_their_public_page(client):
+def test_training_provider_staff_go_to_the_page_where_they_keep_its_details(client):
     provider = TrainingProviderFactory(slug="safer-care")
     client.force_login(MembershipFactory.of(provider).user)
 
-    assert client.get(HOME)["Location"] == "/providers/safer-care/"
+    assert client.get(HOME)["Location"] == "/providers/safer-care/manage/"
 
 
 def test_a_superuser_without_memberships_goes_to_the_admin(client, superuser):

@@ -1,0 +1,241 @@
+"""Following a provider with no account: double opt-in, throttled sign-up, one email per
+piece of news, one-click unsubscribe, and a per-provider Atom feed."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from certification.services import move_certification, record_accreditation_change
+from certification.statuses import AccreditationStatus, Status
+from compliance import following
+from compliance.models import FollowerAlert, ProviderFollower
+from tests.factories import CertificationFactory, TrainingProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def provider():
+    return CertificationFactory(provider__name="Calm Training").provider
+
+
+def _ask(client, provider, email="Reader@Example.org"):
+    return client.post(reverse("providers:follow", args=[provider.slug]), {"email": email})
+
+
+def _link(email, name):
+    """The path of the first link to the named page in an email's plain text."""
+    match = re.search(r"http://testserver(/providers/\S+/" + name + r"/\S+/)", email.body)
+    return match.group(1)
+
+
+@pytest.fixture
+def site(settings):
+    settings.SITE_URL = "http://testserver"
+
+
+def _follower(client, provider, email="reader@example.org"):
+    _ask(client, provider, email)
+    client.post(_link(mail.outbox[-1], "follow/confirm"))
+    return ProviderFollower.objects.get(email=email, provider=provider)
+
+
+def test_provider_page_offers_emails_and_a_feed(client, provider):
+    page = client.get(provider.get_absolute_url()).content.decode()
+    assert "Get emails when this provider's certification changes" in page
+    feed = reverse("certification:provider_changes_atom", args=[provider.slug])
+    assert f'href="{feed}"' in page
+    assert 'type="application/atom+xml"' in page
+
+
+def test_register_links_to_the_change_feeds(client):
+    page = client.get(reverse("providers:list")).content.decode()
+    assert reverse("certification:changes") in page
+    assert reverse("certification:changes_atom") in page
+
+
+def test_signing_up_sends_a_confirmation_link_and_follows_only_once_confirmed(
+    client, provider, site
+):
+    response = _ask(client, provider)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("providers:follow_sent", args=[provider.slug])
+    [email] = mail.outbox
+    assert email.to == ["reader@example.org"]
+    assert email.alternatives  # an HTML part too
+    follower = ProviderFollower.objects.get()
+    assert not follower.is_active
+
+    confirm = _link(email, "follow/confirm")
+    page = client.get(confirm)  # a mail scanner fetching the link confirms nothing
+    assert page.status_code == 200 and "Confirm" in page.content.decode()
+    follower.refresh_from_db()
+    assert not follower.is_active
+
+    client.post(confirm)
+    follower.refresh_from_db()
+    assert follower.is_active
+
+
+def test_a_bad_email_address_is_a_form_error(client, provider):
+    response = _ask(client, provider, "not an address")
+    assert response.status_code == 200
+    assert "Enter an email address in the correct format" in response.content.decode()
+    assert mail.outbox == [] and not ProviderFollower.objects.exists()
+
+
+def test_asking_again_within_the_hour_sends_nothing_and_looks_the_same(client, provider):
+    first = _ask(client, provider)
+    second = _ask(client, provider, "reader@example.org")
+    assert len(mail.outbox) == 1
+    assert first["Location"] == second["Location"]
+    ProviderFollower.objects.update(confirmation_sent_at=timezone.now() - dt.timedelta(hours=2))
+    _ask(client, provider)
+    assert len(mail.outbox) == 2
+
+
+def test_one_address_gets_at_most_a_few_confirmations_an_hour_across_providers(client):
+    providers = TrainingProviderFactory.create_batch(following.CONFIRMATIONS_PER_HOUR + 2)
+    for provider in providers:
+        _ask(client, provider, "victim@example.org")
+    assert len(mail.outbox) == following.CONFIRMATIONS_PER_HOUR
+
+
+def test_the_answer_does_not_say_whether_an_address_already_follows(client, provider, site):
+    _follower(client, provider)
+    ProviderFollower.objects.update(confirmation_sent_at=None)
+    known = client.get(_ask(client, provider)["Location"]).content.decode()
+    unknown = client.get(_ask(client, provider, "new@example.org")["Location"]).content.decode()
+    assert known == unknown
+
+
+def test_addresses_are_never_shown_on_public_pages(client, provider, site):
+    _follower(client, provider, "secret.reader@example.org")
+    for url in (
+        provider.get_absolute_url(),
+        reverse("providers:follow_sent", args=[provider.slug]),
+        reverse("certification:provider_changes_atom", args=[provider.slug]),
+    ):
+        assert "secret.reader" not in client.get(url).content.decode()
+
+
+def test_a_forged_or_other_provider_s_link_is_not_found(client, provider):
+    follower = ProviderFollower.objects.create(provider=provider, email="a@example.org")
+    other = TrainingProviderFactory()
+    token = following.confirm_token(follower)
+    assert (
+        client.get(reverse("providers:follow_confirm", args=[other.slug, token])).status_code == 404
+    )
+    assert (
+        client.post(reverse("providers:follow_confirm", args=[other.slug, token])).status_code
+        == 404
+    )
+    forged = reverse("providers:follow_confirm", args=[provider.slug, token[:-2] + "xx"])
+    assert client.post(forged).status_code == 404
+    unsubscribe_as_confirm = reverse(
+        "providers:follow_confirm", args=[provider.slug, following.unsubscribe_token(follower)]
+    )
+    assert client.post(unsubscribe_as_confirm).status_code == 404  # salts differ
+    follower.refresh_from_db()
+    assert not follower.is_active
+
+
+def test_followers_get_one_email_per_status_change_with_one_click_unsubscribe(
+    client, provider, site
+):
+    follower = _follower(client, provider)
+    mail.outbox.clear()
+    certification = provider.certifications.get()
+    move_certification(
+        certification, Status.SUSPENDED, effective_date=timezone.localdate(), reason="Audit"
+    )
+    call_command("send_alerts")
+    call_command("send_alerts")  # idempotent
+    [email] = mail.outbox
+    assert email.to == ["reader@example.org"]
+    assert "Calm Training" in email.subject and "suspended" in email.subject
+    unsubscribe = _link(email, "unsubscribe")
+    assert email.extra_headers["List-Unsubscribe"] == f"<http://testserver{unsubscribe}>"
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"http://testserver{provider.get_absolute_url()}" in email.body
+    assert FollowerAlert.objects.filter(follower=follower).count() == 1
+
+
+def test_followers_hear_of_accreditation_changes_of_the_body(client, provider, site):
+    _follower(client, provider)
+    mail.outbox.clear()
+    body = provider.certifications.get().body
+    record_accreditation_change(
+        body, AccreditationStatus.SUSPENDED, effective_date=timezone.localdate(), note="UKAS"
+    )
+    following.alert_followers()
+    [email] = mail.outbox
+    assert body.name in email.subject
+
+
+def test_news_from_before_confirming_is_not_sent(client, provider, site):
+    move_certification(
+        provider.certifications.get(),
+        Status.SUSPENDED,
+        effective_date=timezone.localdate(),
+        reason="Audit",
+    )
+    _follower(client, provider)
+    mail.outbox.clear()
+    assert following.alert_followers() == []
+
+
+def test_unconfirmed_and_unsubscribed_followers_get_nothing(client, provider, site):
+    _ask(client, provider, "unconfirmed@example.org")
+    follower = _follower(client, provider)
+    following.unsubscribe(follower)
+    mail.outbox.clear()
+    move_certification(
+        provider.certifications.get(),
+        Status.SUSPENDED,
+        effective_date=timezone.localdate(),
+        reason="Audit",
+    )
+    assert following.alert_followers() == []
+    assert mail.outbox == []
+
+
+def test_unsubscribe_link_shows_a_button_and_the_one_click_post_needs_no_csrf_token(provider, site):
+    client = Client(enforce_csrf_checks=True)
+    follower = following.ProviderFollower.objects.create(
+        provider=provider, email="r@example.org", confirmed_at=timezone.now()
+    )
+    path = following.unsubscribe_path(follower)
+    assert "Unsubscribe" in client.get(path).content.decode()
+    follower.refresh_from_db()
+    assert follower.is_active  # fetching the link does not unsubscribe
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    follower.refresh_from_db()
+    assert not follower.is_active
+
+
+def test_a_follower_is_sent_each_piece_of_news_once_by_the_database_too(provider):
+    follower = ProviderFollower.objects.create(provider=provider, email="x@example.org")
+    FollowerAlert.objects.create(follower=follower, key="event:1", subject="News")
+    with pytest.raises(IntegrityError):
+        FollowerAlert.objects.create(follower=follower, key="event:1", subject="News")
+
+
+def test_the_provider_feed_has_only_that_provider_s_changes(client, provider):
+    other = CertificationFactory(provider__name="Other Outfit")
+    for certification in (provider.certifications.get(), other):
+        move_certification(
+            certification, Status.SUSPENDED, effective_date=timezone.localdate(), reason="Audit"
+        )
+    feed = client.get(reverse("certification:provider_changes_atom", args=[provider.slug]))
+    text = feed.content.decode()
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert "Calm Training" in text and "Other Outfit" not in text
