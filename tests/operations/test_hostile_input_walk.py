@@ -29,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Role
 from certification import importing
@@ -36,7 +37,7 @@ from certification.headline_periods import rebuild_all
 from certification.models import CertificationImport
 from certification.services import correct_provider_or_body, record_accreditation_change
 from certification.staff import add_body_staff
-from compliance.models import DataGeneration
+from compliance.models import DataGeneration, FollowerAlert, ProviderFollower
 from tests.factories import (
     CertificationFactory,
     CurriculumFactory,
@@ -119,6 +120,10 @@ class HostileWorld(World):
             reason="Walked",
             recorded_by=UserFactory(is_superuser=True, is_staff=True),
         )
+        follower = ProviderFollower.objects.create(  # a follower and its news, for their admin
+            provider=spare.provider, email="walker-follows@example.org", confirmed_at=timezone.now()
+        )
+        FollowerAlert.objects.create(follower=follower, key="walk:1", subject="Walked news")
         rebuild_all()
         DataGeneration.objects.get_or_create(name="register")
         Group.objects.get_or_create(name="Walkers")
