@@ -27,7 +27,10 @@ def hash_secret(secret):
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self, now=None):
         now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+        # A leaver's tokens stop with their account, as their session does.
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=now, membership__user__is_active=True
+        )
 
     def of_organisations_of(self, user):
         """Tokens of the organisations `user` is a member of (any member manages them)."""

@@ -7,6 +7,6 @@ class OperationsConfig(AppConfig):
     name = "operations"
 
     def ready(self):
-        from . import security_events
+        from . import deploy_checks, security_events  # noqa: F401 (deploy_checks registers)
 
         security_events.connect()

@@ -114,7 +114,7 @@ class DateField(forms.DateField):
             raise forms.ValidationError("Year must include 4 numbers", code="invalid")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # 10 digits overflow a C int
             raise forms.ValidationError(
                 f"{self.subject} must be a real date", code="invalid"
             ) from error

@@ -103,6 +103,17 @@ def test_revoked_and_expired_tokens_are_refused(client, staff_a, staff_b):
         assert response.status_code == 401
 
 
+def test_a_deactivated_users_tokens_are_refused(client, staff_a):
+    text = shown_token(make_token(client, staff_a))
+    client.logout()
+    assert client.get("/api/v1/vocabulary/", HTTP_AUTHORIZATION=f"Bearer {text}").status_code == 200
+    staff_a.is_active = False
+    staff_a.save(update_fields=["is_active"])
+
+    response = client.get("/api/v1/vocabulary/", HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert response.status_code == 401
+
+
 def test_another_organisations_staff_cannot_see_or_revoke_a_token(client, staff_a, staff_b):
     make_token(client, staff_a, name="Secret system of A")
     token = ApiToken.objects.get()

@@ -54,6 +54,8 @@ def test_feed_filters_by_body_and_date_range(client, changes):
         {"until": "99999-01-01"},
         {"page": "x"},
         {"body": "\x00"},
+        {"since_day": "9" * 10, "since_month": "1", "since_year": "2026"},
+        {"since_day": "1", "since_month": "9" * 10, "since_year": "2026"},
     ],
 )
 def test_bad_filters_are_errors_not_500s(client, changes, query):

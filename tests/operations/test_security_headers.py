@@ -22,6 +22,7 @@ ONE_YEAR = 31_536_000
 @pytest.fixture
 def redirect_on(settings):
     settings.SECURE_SSL_REDIRECT = True
+    settings.SITE_URL = "https://register.example.org"
     return settings
 
 
@@ -131,11 +132,24 @@ def production(settings):
     settings.SECRET_KEY = secrets.token_urlsafe(64)
     settings.ALLOWED_HOSTS = ["register.example.org"]
     settings.SECURE_SSL_REDIRECT = True
+    settings.SITE_URL = "https://register.example.org"
     return settings
 
 
 def test_deploy_check_passes_with_production_settings(production):
     call_command("check", "--deploy", "--fail-level", "WARNING", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "site_url", ["http://127.0.0.1:8000", "https://localhost", "http://register.example.org"]
+)
+def test_deploy_check_fails_when_emails_would_link_to_a_local_or_plain_address(
+    production, site_url
+):
+    production.SITE_URL = site_url
+
+    with pytest.raises(SystemCheckError, match="DJANGO_SITE_URL"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", stdout=io.StringIO())
 
 
 def test_deploy_check_fails_when_a_cookie_is_not_secure(production):
