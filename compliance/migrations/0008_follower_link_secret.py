@@ -14,6 +14,12 @@ from django.db import migrations, models
 
 
 def give_secrets_and_merge_cases(apps, schema_editor):
+    # PostgreSQL checks the (deferred) foreign keys of the rows changed here at once, not at
+    # the commit: otherwise adding the constraint after, in this transaction, is refused
+    # ("pending trigger events").
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    if postgresql:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     ProviderFollower = apps.get_model("compliance", "ProviderFollower")
     kept = {}
     for follower in ProviderFollower.objects.order_by("pk"):
@@ -30,6 +36,8 @@ def give_secrets_and_merge_cases(apps, schema_editor):
         follower.email = follower.email.lower()
         follower.link_secret = secrets.token_urlsafe()
         follower.save(update_fields=["email", "link_secret"])
+    if postgresql:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
