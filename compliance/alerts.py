@@ -380,10 +380,16 @@ def send_once(model, recipient: str, outgoing: Iterable[tuple[object, Callable]]
                     message.send()
         except IntegrityError:
             continue  # another run saved it first
-        except Exception:
+        except Exception as error:
             # Any email backend's error (SMTP, a socket, an API): the next run tries again.
-            logger.exception(
-                "send_alerts: %s %s for %s %s not sent", model.__name__, row.key, recipient, pair[0]
+            # Its class only: an SMTP error's text may hold the address.
+            logger.error(
+                "send_alerts: %s %s for %s %s not sent: %s",
+                model.__name__,
+                row.key,
+                recipient,
+                pair[0],
+                type(error).__name__,
             )
             continue
         saved.append(row)

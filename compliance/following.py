@@ -134,8 +134,13 @@ def _send_confirmation(follower):
             path=path,
             link_text="Confirm your email address",
         ).send()
-    except Exception:
-        logger.exception("Follow: the confirmation email to follower %s failed", follower.pk)
+    except Exception as error:
+        # Its class only: an SMTP error's text may hold the address.
+        logger.error(
+            "Follow: the confirmation email to follower %s failed: %s",
+            follower.pk,
+            type(error).__name__,
+        )
         # Not sent, so not counted: asking again sends it.
         ProviderFollower.objects.filter(
             pk=follower.pk, confirmation_sent_at=follower.confirmation_sent_at

@@ -4,7 +4,7 @@ piece of news, one-click unsubscribe, and a per-provider Atom feed."""
 import datetime as dt
 import os
 import re
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 from unittest import mock
 
 import pytest
@@ -305,7 +305,8 @@ def test_a_link_signed_with_another_follower_s_secret_or_the_address_is_not_vali
 
 class FailingEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        raise SMTPServerDisconnected("mail server down")
+        # As an SMTP server's refusal does, the error names the address.
+        raise SMTPRecipientsRefused({m.to[0]: (550, b"No such user") for m in email_messages})
 
 
 def test_a_mail_server_failure_still_records_the_sign_up_and_answers_the_same(
