@@ -11,9 +11,10 @@ Two halves, so other organisations can reuse the delivery:
 - `news_about` is the news itself, also sent to people who follow a provider without an
   account (compliance.following).
 - `deliver` turns notices into `Alert` rows and emails (compliance.alert_email: plain text
-  and HTML, with absolute links). The row is unique per recipient and
-  key and is created, in a transaction, before the email is sent: running the job twice sends
-  nothing the second time, and an email that fails to send rolls its row back to try again.
+  and HTML, with absolute links) through `send_once`, which followers' emails use too. The
+  row is unique per recipient and key and is created, in a transaction, before the email is
+  sent: running the job twice sends nothing the second time, and an email that fails to send
+  rolls its row back to try again at the next run, without stopping the others.
 
 Sources read everything in a fixed number of queries (prefetched verdict data) and decide
 nothing about validity themselves: dates and states come from the one verdict method.
@@ -318,6 +319,8 @@ def _new_alert(notice: Notice) -> Alert:
         message=notice.message,
         path=notice.path,
         link_text=notice.link_text[:200],
+        # Saved only if the email is sent (send_once): so the time it was sent.
+        emailed_at=timezone.now() if notice.recipient.email_alerts else None,
     )
     if isinstance(notice.organisation, Commissioner):
         alert.commissioner = notice.organisation
@@ -326,44 +329,77 @@ def _new_alert(notice: Notice) -> Alert:
     return alert
 
 
-def deliver(notices: Iterable[Notice]) -> list[Alert]:
-    """Create the alerts not yet created and email those whose recipients want email.
-
-    Returns the alerts created this time. Idempotent: a (recipient, key) pair already
-    alerted is skipped (one query for all of them); a concurrent run loses the race on the
-    unique constraint and skips too.
-    """
-    notices = list({(n.recipient.pk, n.key[:100]): n for n in notices}.values())
-    if not notices:
-        return []
-    recipients = {n.recipient.pk for n in notices}
-    done = set(
-        Alert.objects.filter(
-            recipient_id__in=recipients, key__in={n.key[:100] for n in notices}
-        ).values_list("recipient_id", "key")
+def _alert_email(alert: Alert):
+    if alert.emailed_at is None:
+        return None  # the recipient turned emails off: the in-app alert only
+    return alert_email(
+        alert.recipient.email,
+        alert.subject,
+        alert.message,
+        path=alert.path,
+        link_text=alert.link_text,
     )
-    created = []
-    for notice in notices:
-        if (notice.recipient.pk, notice.key[:100]) in done:
+
+
+def send_once(model, recipient: str, outgoing: Iterable[tuple[object, Callable]]) -> list:
+    """Save each (row, email) of `outgoing` not saved before and send `email(row)` (an email,
+    or None for none), each in its own transaction: a row is kept only if its email went.
+
+    `row` is an unsaved `model` unique per `recipient` (the name of its foreign key) and
+    `key`, so each piece of news reaches each recipient once: rows saved before are skipped
+    (one query for them all, asking only for the rows pending now), and a concurrent run that
+    saved one first wins on the unique constraint. An email that fails to send is logged and
+    its row rolled back, so the next run tries it again; the others are still sent.
+    `email` is called only for a row being saved, so only emails sent are rendered.
+    Returns the rows saved.
+    """
+    recipient_id = f"{recipient}_id"
+    pending = {}
+    for row, email in outgoing:
+        row.key = row.key[:100]
+        pending.setdefault((getattr(row, recipient_id), row.key), (row, email))
+    if not pending:
+        return []
+    done = set(
+        model.objects.filter(
+            **{
+                f"{recipient_id}__in": {who for who, _ in pending},
+                "key__in": {key for _, key in pending},
+            }
+        ).values_list(recipient_id, "key")
+    )
+    saved = []
+    for pair, (row, email) in pending.items():
+        if pair in done:
             continue
         try:
             with transaction.atomic():
-                alert = _new_alert(notice)
-                alert.save()
-                if notice.recipient.email_alerts:
-                    alert_email(
-                        notice.recipient.email,
-                        alert.subject,
-                        alert.message,
-                        path=alert.path,
-                        link_text=alert.link_text,
-                    ).send()
-                    alert.emailed_at = timezone.now()
-                    alert.save(update_fields=["emailed_at"])
+                row.save()
+                message = email(row)
+                if message is not None:
+                    message.send()
         except IntegrityError:
-            continue  # another run created it first
-        created.append(alert)
-    return created
+            continue  # another run saved it first
+        except Exception as error:
+            # Any email backend's error (SMTP, a socket, an API): the next run tries again.
+            # Its class only: an SMTP error's text may hold the address.
+            logger.error(
+                "send_alerts: %s %s for %s %s not sent: %s",
+                model.__name__,
+                row.key,
+                recipient,
+                pair[0],
+                type(error).__name__,
+            )
+            continue
+        saved.append(row)
+    return saved
+
+
+def deliver(notices: Iterable[Notice]) -> list[Alert]:
+    """Create the alerts not yet created and email those whose recipients want email
+    (send_once). Returns the alerts created this time."""
+    return send_once(Alert, "recipient", ((_new_alert(n), _alert_email) for n in notices))
 
 
 def send_due_alerts(today: date | None = None, sources=None) -> list[Alert]:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import secrets
 import uuid
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -642,7 +644,10 @@ class ProviderFollower(models.Model):
     is sent (double opt-in), and is never shown on any page."""
 
     provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="+")
-    email = models.EmailField()  # stored lower-case
+    email = models.EmailField()  # stored lower-case; unique per provider whatever its case
+    # Signed into the follower's links instead of the address, so a link (in a URL, a log
+    # line, a List-Unsubscribe header) never carries the address.
+    link_secret = models.CharField(max_length=43, default=secrets.token_urlsafe, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -653,8 +658,9 @@ class ProviderFollower(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "email"],
-                name="provider_follower_once_per_address",
+                "provider",
+                Lower("email"),
+                name="provider_follower_once_per_address_any_case",
                 violation_error_message="This address already follows this provider.",
             ),
             models.CheckConstraint(

@@ -4,7 +4,8 @@ sign-up form, the confirmation link's page, and unsubscribing.
 The links' pages show a button that POSTs: a mail scanner that fetches every link in an email
 neither confirms nor unsubscribes. The unsubscribe POST is also the RFC 8058 one-click
 target mail clients post to without a CSRF token, so it is CSRF-exempt; its signed token is
-what authorises it.
+what authorises it. Sign-ups are limited per client address too (compliance.following): over
+the limit the form says so, with 429 Too Many Requests.
 """
 
 from django import forms
@@ -14,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from compliance import following
+from operations.client_address import client_address
 
 from .models import TrainingProvider
 
@@ -32,6 +34,12 @@ class FollowForm(forms.Form):
     )
 
 
+TOO_MANY_SIGN_UPS = (
+    "There have been too many requests for emails from your internet connection in the last "
+    "hour. Try again in an hour"
+)
+
+
 def _provider(slug):
     return get_object_or_404(TrainingProvider.objects.active(), slug=slug)
 
@@ -41,10 +49,15 @@ def _provider(slug):
 def follow(request, slug):
     provider = _provider(slug)
     form = FollowForm(request.POST if request.method == "POST" else None)
+    status = 200
     if form.is_valid():
-        following.ask_to_follow(provider, form.cleaned_data["email"])
-        return redirect("providers:follow_sent", provider.slug)
-    return render(request, "providers/follow.html", {"provider": provider, "form": form})
+        if following.client_may_sign_up(client_address(request)):
+            following.ask_to_follow(provider, form.cleaned_data["email"])
+            return redirect("providers:follow_sent", provider.slug)
+        form.add_error(None, TOO_MANY_SIGN_UPS)
+        status = 429
+    context = {"provider": provider, "form": form}
+    return render(request, "providers/follow.html", context, status=status)
 
 
 @login_not_required

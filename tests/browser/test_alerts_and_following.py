@@ -106,6 +106,22 @@ def test_following_a_provider_by_email(page, register_data, settings, live_serve
     assert not follower.is_active
 
 
+def test_too_many_sign_ups_from_one_connection_is_a_clear_error(page, register_data, monkeypatch):
+    from compliance import following
+
+    monkeypatch.setattr(following, "SIGN_UPS_PER_CLIENT_PER_HOUR", 0)
+    provider = CertificationFactory(provider__name="Calm Approaches Training").provider
+    page.goto(provider.get_absolute_url())
+    page.get_by_label("Email address").fill("reader@example.org")
+    page.get_by_role("button", name="Get emails").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "too many requests for emails from your internet connection"
+    )
+    assert page.title().startswith("Error: ")
+    assert_no_axe_violations(page)
+    assert mail.outbox == [] and not ProviderFollower.objects.exists()
+
+
 def test_training_provider_staff_keep_their_public_details(page, register_data):
     provider = CertificationFactory(provider__name="Calm Approaches Training").provider
     CurriculumFactory(provider=provider, name="Safe holds")

@@ -1,6 +1,7 @@
 """send_alerts: who hears about what, once."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.core import mail
@@ -162,3 +163,38 @@ def test_an_affiliate_is_alerted_when_its_parent_s_certificate_ends_first():
     assert alert.recipient == member
     assert alert.kind == Alert.Kind.ENDS_IN_30_DAYS
     assert "ends on 21 June 2026, with Bright Skills Ltd's certificate, in 20 days" in alert.message
+
+
+def test_a_failed_email_stops_neither_the_other_members_nor_the_followers(relied_on, caplog):
+    from smtplib import SMTPServerDisconnected
+    from unittest import mock
+
+    from django.core.mail import EmailMessage
+    from django.utils import timezone
+
+    from compliance.models import FollowerAlert, ProviderFollower
+
+    certification, _, (failing, other) = relied_on
+    follower = ProviderFollower.objects.create(
+        provider=certification.provider,
+        email="follower@example.org",
+        confirmed_at=timezone.now(),
+    )
+    _suspend(certification, on=timezone.localdate())
+    real_send = EmailMessage.send
+
+    def send(message, *args, **kwargs):
+        if message.to == [failing.email]:
+            raise SMTPServerDisconnected("mail server down")
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(EmailMessage, "send", send):
+        call_command("send_alerts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([other.email, follower.email])
+    assert not Alert.objects.filter(recipient=failing).exists()  # rolled back: tried again
+    assert "not sent" in caplog.text and failing.email not in caplog.text
+
+    call_command("send_alerts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert [m.to[0] for m in mail.outbox[2:]] == [failing.email]
+    assert Alert.objects.filter(recipient=failing).count() == 1
+    assert FollowerAlert.objects.filter(follower=follower).count() == 1
