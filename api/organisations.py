@@ -9,7 +9,7 @@ Any other organisation is a 404, so a token cannot learn which organisations exi
 
 from django.http import Http404
 from rest_framework import authentication
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import IsAuthenticated
 
 from accounts.models import ORGANISATION_FIELD_BY_ROLE, Membership
 
@@ -20,15 +20,14 @@ from .models import ApiToken
 # `WWW-Authenticate: Bearer`. A session is read only for GETs here (DRF checks CSRF on the
 # others), so a page's cookie cannot be used to write through the API.
 ORGANISATION_AUTHENTICATION = [ApiTokenAuthentication, authentication.SessionAuthentication]
+# No caller, no answer: 401 (and the schema says these operations need one).
+ORGANISATION_PERMISSIONS = [IsAuthenticated]
 
 
 def organisation_for(request, model, slug):
-    """The `model` (ServiceProvider or Commissioner) `slug` the caller may read, or 404;
-    401 for a caller with no token and no session."""
-    user = request.user
-    if not user or not user.is_authenticated:
-        raise NotAuthenticated("Send an API token of this organisation: Authorization: Bearer …")
-    organisations = model.objects.for_user(user)  # also: the owner is still an active user
+    """The `model` (ServiceProvider or Commissioner) `slug` the caller may read, or 404.
+    For views with ORGANISATION_PERMISSIONS: the caller is signed in or has a token."""
+    organisations = model.objects.for_user(request.user)  # also: the owner is still an active user
     token = request.auth if isinstance(request.auth, ApiToken) else None
     if token is not None:
         membership = token.membership

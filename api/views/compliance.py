@@ -35,7 +35,7 @@ from ..compliance_serializers import (
     ContractedServicesPageSerializer,
 )
 from ..dates import ON_PARAMETER, date_asked
-from ..organisations import ORGANISATION_AUTHENTICATION, organisation_for
+from ..organisations import ORGANISATION_AUTHENTICATION, ORGANISATION_PERMISSIONS, organisation_for
 from ..pagination import RegisterCursorPagination
 
 STATE_NAMES = {0: "compliant", 1: "action_needed", 2: "not_compliant"}
@@ -103,6 +103,7 @@ class ServiceProviderArrangements(GenericAPIView):
     dashboard shows them; in training provider name order, cursor pages."""
 
     authentication_classes = ORGANISATION_AUTHENTICATION
+    permission_classes = ORGANISATION_PERMISSIONS
     pagination_class = RegisterCursorPagination
     serializer_class = ArrangementSerializer
 
@@ -220,6 +221,7 @@ class CommissionerServices(GenericAPIView):
     contracts only."""
 
     authentication_classes = ORGANISATION_AUTHENTICATION
+    permission_classes = ORGANISATION_PERMISSIONS
     pagination_class = ServicesPagination
     serializer_class = ContractedServiceSerializer
 
