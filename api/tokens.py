@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
+from pages import submissions
+from pages.submissions import OneTimeTokenMixin
 
 from .models import ApiToken
 
@@ -21,7 +23,7 @@ class MembershipChoice(forms.ModelChoiceField):
         return str(membership.organisation)
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(OneTimeTokenMixin, forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,
@@ -75,21 +77,39 @@ def _page(request, form, new_token=None, status=200):
     )
 
 
+def _form(request, data=None):
+    return ApiTokenForm(data, user=request.user, submitted_by=request.user)
+
+
 def api_tokens(request):
     if request.method == "POST":
-        form = ApiTokenForm(request.POST, user=request.user)
+        form = _form(request, request.POST)
+        if (earlier := submissions.earlier_result(request, form)) is not None:
+            return earlier  # posted again: the token was made (and shown) the first time
         if form.is_valid():
-            data = form.cleaned_data
-            token, text = ApiToken.issue(
-                name=data["name"],
-                membership=data["membership"],
-                scope=data["scope"],
-                expires_at=timezone.now() + dt.timedelta(days=int(data["expires_in"])),
-                created_by=request.user,
-            )
-            return _page(request, ApiTokenForm(user=request.user), new_token=(token, text))
+            made = []
+
+            def create():
+                data = form.cleaned_data
+                made.append(
+                    ApiToken.issue(
+                        name=data["name"],
+                        membership=data["membership"],
+                        scope=data["scope"],
+                        expires_at=timezone.now() + dt.timedelta(days=int(data["expires_in"])),
+                        created_by=request.user,
+                    )
+                )
+                # Where the same form posted again is sent: the list, as the token's text
+                # is shown once, in the answer to this post only.
+                return redirect("api_tokens:list")
+
+            response = submissions.save_once(request, form, create)
+            if not made:
+                return response  # a post of the same form got there first
+            return _page(request, _form(request), new_token=made[0])
         return _page(request, form)
-    return _page(request, ApiTokenForm(user=request.user))
+    return _page(request, _form(request))
 
 
 @require_POST

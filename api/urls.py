@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import bodies, certificates, changes, providers, standards
+from .views import bodies, certificates, changes, compliance, providers, standards
 
 app_name = "api"
 
@@ -30,6 +30,17 @@ urlpatterns = [
     path("standards/<slug:slug>/", api(standards.StandardsEditionDetail), name="standards_detail"),
     path("vocabulary/", api(standards.Vocabulary), name="vocabulary"),
     path("changes/", api(changes.ChangeFeed), name="changes"),
+    # An organisation's own compliance: its tokens, or its members signed in.
+    path(
+        "service-providers/<slug:slug>/arrangements/",
+        api(compliance.ServiceProviderArrangements),
+        name="service_provider_arrangements",
+    ),
+    path(
+        "commissioners/<slug:slug>/services/",
+        api(compliance.CommissionerServices),
+        name="commissioner_services",
+    ),
     path("schema/", api(SpectacularAPIView), name="schema"),
     path("docs/", api(SpectacularSwaggerSplitView, url_name="api:schema"), name="docs"),
 ]

@@ -287,6 +287,12 @@ SP_STAFF = members_of("service_provider")
 CO_STAFF = members_of("commissioner")
 
 
+def api_members_of(kind):
+    """An organisation's own API read: as its page, but anonymous is 401 (the API does not
+    send anyone to the sign-in page). Tokens: tests/api/test_api_access_matrix.py."""
+    return {**members_of(kind), "anonymous": 401}
+
+
 def co_a(**objects):
     """Commissioner A's slug, and the pk of each named object of the world."""
     return lambda world: {
@@ -357,6 +363,13 @@ def contract_case_rows():
                 private=lambda w: "no certification on the register",
                 **as_of,
                 **common,
+            ),
+            Row(  # the overview as data (api/views/compliance.py), to a member's session
+                "api:commissioner_services",
+                co_a_with(case),
+                private=provider_of(case),
+                **as_of,
+                **{**common, "expect": api_members_of("commissioner")},
             ),
             Row(
                 "compliance:commissioner_exposure",
@@ -525,7 +538,7 @@ ROWS = [
     Row("compliance:review_actions_completed", co_a(pk="review_a"), expect=CO_STAFF),
     Row("compliance:review_actions_completed", co_a(pk="review_a"), "POST", CO_STAFF),
     # the API (api/urls.py): the public register's reads and bulk verification are open to
-    # everyone; a session does not sign anyone in to the API (tokens do).
+    # everyone; a session signs in to the API only for an organisation's own compliance.
     Row("api:provider_list"),
     Row("api:provider_detail", slug_of("training_provider_a")),
     Row("api:certificate_detail", certificate_of_a),
@@ -544,6 +557,13 @@ ROWS = [
     Row("api:changes"),
     Row("api:schema"),
     Row("api:docs"),
+    # An organisation's own compliance: a member's session reads it, like the pages (the
+    # commissioner's services are in contract_case_rows, once per state of the contract).
+    Row(
+        "api:service_provider_arrangements",
+        slug_of("service_provider_a"),
+        expect=api_members_of("service_provider"),
+    ),
     # API tokens, under the user's account: each signed-in user sees their organisations'
     # tokens; only staff of the token's organisation revoke it (a superuser in the admin).
     Row("api_tokens:list", expect=signed_in()),

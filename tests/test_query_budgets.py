@@ -128,6 +128,16 @@ BUDGETS = [
     ),
     Page("api:vocabulary", 4, shows=None),  # the vocabulary: four short lists
     Page("api:changes", 1),
+    # The API: an organisation's own compliance, to a member's session (a token's look-up is
+    # one query more, tests/api/test_compliance_api.py)
+    Page("api:service_provider_arrangements", 14, viewer="service_staff", kwargs=service),
+    Page(
+        "api:commissioner_services",
+        16,
+        viewer="commissioner_staff",
+        kwargs=commissioner,
+        shows="{tag} Service",
+    ),
     # API tokens under the user's account: the tokens of the viewer's organisations
     Page("api_tokens:list", 8, viewer="service_staff", shows="{tag} token"),
     # A training provider's own staff: its details, curricula and certificates

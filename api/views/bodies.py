@@ -43,7 +43,11 @@ class CertificationBodyList(GenericAPIView):
     serializer_class = CertificationBodySerializer
     pagination_class = None
 
-    @extend_schema(parameters=[ON_PARAMETER], operation_id="certification_bodies_list")
+    @extend_schema(
+        parameters=[ON_PARAMETER],
+        responses=CertificationBodySerializer(many=True),
+        operation_id="certification_bodies_list",
+    )
     def get(self, request):
         on = date_asked(request)
         answers = [body_answer(body, on) for body in bodies()]

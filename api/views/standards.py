@@ -33,7 +33,9 @@ class StandardsEditionList(GenericAPIView):
     serializer_class = StandardsEditionSerializer
     pagination_class = None
 
-    @extend_schema(operation_id="standards_editions_list")
+    @extend_schema(
+        responses=StandardsEditionSerializer(many=True), operation_id="standards_editions_list"
+    )
     def get(self, request):
         editions = StandardsEdition.objects.order_by("-published", "pk")
         return Response(self.get_serializer([_edition(e) for e in editions], many=True).data)

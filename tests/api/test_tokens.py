@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from api.models import ApiToken, hash_secret
+from pages import submissions
 from tests.factories import MembershipFactory, ServiceProviderFactory, UserFactory
+from tests.form_tokens import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def make_token(client, user, **data):
         "expires_in": "90",
         **data,
     }
-    return client.post("/accounts/api-tokens/", form)
+    return client.post("/accounts/api-tokens/", with_token(user, form))
 
 
 def shown_token(response):
@@ -161,3 +163,37 @@ def test_a_token_gets_the_higher_rate(client, staff_a, settings):
 
     assert anonymous == [200, 429]
     assert with_token == [200, 200, 200, 429]
+
+
+def test_the_form_posted_twice_makes_one_token(client, staff_a):
+    client.force_login(staff_a)
+    form = with_token(
+        staff_a,
+        {
+            "name": "Contract system",
+            "membership": staff_a.memberships.get().pk,
+            "scope": "read",
+            "expires_in": "30",
+        },
+    )
+
+    first = client.post("/accounts/api-tokens/", form)
+    second = client.post("/accounts/api-tokens/", form, follow=True)
+
+    assert first.status_code == 200 and shown_token(first)
+    assert ApiToken.objects.count() == 1
+    assert second.redirect_chain == [("/accounts/api-tokens/", 302)]
+    assert submissions.ALREADY_SAVED in second.content.decode()
+    assert re.search(r"rrn_[0-9a-f]{12}_", second.content.decode()) is None
+
+
+def test_the_form_without_its_token_makes_none(client, staff_a):
+    client.force_login(staff_a)
+    data = {"name": "CRM", "membership": staff_a.memberships.get().pk, "scope": "read"}
+
+    response = client.post("/accounts/api-tokens/", {**data, "expires_in": "30"})
+
+    assert response.status_code == 200
+    assert submissions.REFUSED in response.content.decode()
+    assert not ApiToken.objects.exists()
+    assert f'name="{submissions.TOKEN_FIELD}"' in response.content.decode()
