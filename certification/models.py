@@ -86,17 +86,14 @@ class CertificationBody(models.Model):
         """Whether the body's accreditation is to ISO/IEC 17065, the standard the scheme needs
         (an accreditation to, say, ISO/IEC 17021-1 does not make certification
         UKAS-accredited for this scheme)."""
-        return SCHEME_STANDARD_NUMBER in (self.accreditation_standard or "")
+        return to_scheme_standard(self.accreditation_standard)
 
     def accreditation_counts_on(self, on):
         """Does this body's UKAS accreditation count on `on`? Accredited on that date AND to
         ISO/IEC 17065 (verdicts.md, condition 3). The one answer: the certification verdict,
         the headline periods (so the register's `ukas_valid` filter), the body pages and the
         provider page all ask it."""
-        return (
-            self.accreditation_status_on(on) == AccreditationStatus.ACCREDITED
-            and self.accredited_to_scheme_standard
-        )
+        return accreditation_counts(self.accreditation_status_on(on), self.accreditation_standard)
 
     def accreditation_label_on(self, on):
         """The body's accreditation on `on` in words, as every page shows it."""
@@ -110,6 +107,16 @@ class CertificationBody(models.Model):
 
 # The standard a body's UKAS accreditation must be to (ISO/IEC 17065:2012, any edition).
 SCHEME_STANDARD_NUMBER = "17065"
+
+
+def to_scheme_standard(accreditation_standard):
+    return SCHEME_STANDARD_NUMBER in (accreditation_standard or "")
+
+
+def accreditation_counts(status, accreditation_standard):
+    """verdicts.md condition 3 from a body's accreditation status on a date and the standard
+    it is accredited to (CertificationBody.accreditation_counts_on)."""
+    return status == AccreditationStatus.ACCREDITED and to_scheme_standard(accreditation_standard)
 
 
 class AccreditationChange(models.Model):
@@ -591,6 +598,16 @@ class HeadlinePeriod(models.Model):
     status_reason = models.TextField(blank=True, help_text="Why the headline is what it is.")
     body_accredited = models.BooleanField(
         default=False, help_text="Whether the certificate's body's UKAS accreditation counts."
+    )
+    # The certificate's body, whose accreditation on the date the register applies when it
+    # reads the period (certification.headline_periods), unless the period has it worked in.
+    body = models.ForeignKey(
+        CertificationBody, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    embeds_accreditation = models.BooleanField(
+        default=True,
+        help_text="Worked out with the bodies' accreditation as recorded; otherwise as if "
+        "every body's accreditation counted, the register applying it when it reads.",
     )
 
     class Meta:
