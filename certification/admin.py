@@ -152,16 +152,11 @@ class AccreditationChangeAdmin(BodyScopedAdminMixin, admin.ModelAdmin):
             effective_date=obj.effective_date,
             note=obj.note,
             recorded_by=request.user,
+            verified_on=form.cleaned_data.get("verified_on"),
         )
         obj.pk = change_recorded.pk
         obj.recorded_at = change_recorded.recorded_at
         obj._state.adding = False
-        verified_on = form.cleaned_data.get("verified_on")
-        if verified_on:
-            body = obj.body
-            body.last_verified_on = verified_on
-            body._history_user = request.user
-            body.save()
 
 
 class CertificationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
