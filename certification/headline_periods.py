@@ -188,36 +188,33 @@ def _overlay_is_exact(provider, day, shown, bodies):
 
 
 def headline_periods(provider):
-    """(embeds_accreditation, [(starts_on, ends_on, shown)]) for the stretches where the
+    """[(starts_on, ends_on, embeds_accreditation, shown)] for the stretches where the
     provider is on the register, `shown` being the SHOWN_FIELDS values: as if every body's
-    accreditation counted, unless reading them so is not exact for this provider (above), in
-    which case they have the accreditation as recorded worked in. Needs `with_verdict_data()`
-    on the provider's certifications."""
+    accreditation counted, except on the dates where reading them so is not exact (above),
+    which have the accreditation as recorded worked in. Needs `with_verdict_data()` on the
+    provider's certifications."""
     dates = {START}
     bodies = set()
     for certification in provider.certifications.all():
         dates |= _dates_that_matter(certification)
         bodies |= _bodies(certification)
-    dates = sorted(dates)
     every_body_counts = _assuming(set())
-    shown_on = {
-        day: _shown(provider_headline(provider, day, accreditation=every_body_counts))
-        for day in dates
-    }
-    embeds = len(bodies) > MAX_OVERLAY_BODIES or not all(
-        _overlay_is_exact(provider, day, shown_on[day], bodies) for day in dates
-    )
-    if embeds:
-        shown_on = {day: _shown(provider_headline(provider, day)) for day in dates}
-    stretches = []  # (starts_on, shown)
-    for day in dates:
-        shown = shown_on[day]
-        if not stretches or stretches[-1][1] != shown:
-            stretches.append((day, shown))
-    ends = [start for start, _ in stretches[1:]] + [END]
-    return embeds, [
-        (start, end, shown)
-        for (start, shown), end in zip(stretches, ends, strict=True)
+    stretches = []  # (starts_on, embeds, shown)
+    for day in sorted(dates):
+        # Between two of these dates neither the stored values nor the verdict under any
+        # assumption changes, so the check on the first day holds for the whole stretch.
+        shown = _shown(provider_headline(provider, day, accreditation=every_body_counts))
+        embeds = len(bodies) > MAX_OVERLAY_BODIES or not _overlay_is_exact(
+            provider, day, shown, bodies
+        )
+        if embeds:
+            shown = _shown(provider_headline(provider, day))
+        if not stretches or stretches[-1][1:] != (embeds, shown):
+            stretches.append((day, embeds, shown))
+    ends = [start for start, *_ in stretches[1:]] + [END]
+    return [
+        (start, end, embeds, shown)
+        for (start, embeds, shown), end in zip(stretches, ends, strict=True)
         if shown[0] != Headline.NOT_ON_REGISTER
     ]
 
@@ -255,19 +252,17 @@ def rebuild_for_providers(provider_ids):
     for offset in range(0, len(provider_ids), BATCH):
         batch = provider_ids[offset : offset + BATCH]
         providers = TrainingProvider.objects.filter(pk__in=batch).with_verdict_data()
-        rows = []
-        for provider in providers:
-            embeds, periods = headline_periods(provider)
-            rows += [
-                HeadlinePeriod(
-                    provider=provider,
-                    starts_on=start,
-                    ends_on=end,
-                    embeds_accreditation=embeds,
-                    **dict(zip(SHOWN_FIELDS, shown, strict=True)),
-                )
-                for start, end, shown in periods
-            ]
+        rows = [
+            HeadlinePeriod(
+                provider=provider,
+                starts_on=start,
+                ends_on=end,
+                embeds_accreditation=embeds,
+                **dict(zip(SHOWN_FIELDS, shown, strict=True)),
+            )
+            for provider in providers
+            for start, end, embeds, shown in headline_periods(provider)
+        ]
         HeadlinePeriod.objects.filter(provider_id__in=batch).delete()
         HeadlinePeriod.objects.bulk_create(rows, batch_size=BATCH)
 
@@ -299,15 +294,16 @@ def certification_changed(certification_id):
     providers_changed(providers_affected_by_certifications([certification_id]))
 
 
-def body_changed(body_id):
-    """A body's accreditation (or the standard it is accredited to) changed. The stored
-    periods take it in when they are read (above), so only the providers whose periods have
-    it worked in are rebuilt, never every provider of the body. (The data generations, so
-    the register's kept pages and counts, move on through their own receivers.)"""
+def body_changed(body_id, effective_from=START):
+    """A body's accreditation changed from `effective_from` (or the standard it is
+    accredited to changed: from any date). The stored periods take it in when they are read
+    (above), so only the periods that have it worked in and run past that date are rebuilt:
+    none for the body's providers that it certifies alone. (The data generations, so the
+    register's kept pages and counts, move on through their own receivers.)"""
     from .models import HeadlinePeriod
 
     embedded = (
-        HeadlinePeriod.objects.filter(embeds_accreditation=True)
+        HeadlinePeriod.objects.filter(embeds_accreditation=True, ends_on__gt=effective_from)
         .filter(
             Q(provider__certifications__body_id=body_id)
             | Q(provider__certifications__parent__body_id=body_id)
@@ -383,11 +379,12 @@ def on_event_saved(sender, instance, created, raw=False, **kwargs):
 
 def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        body_changed(instance.body_id)
+        body_changed(instance.body_id, instance.effective_date)
 
 
 def on_body_saved(sender, instance, created, raw=False, **kwargs):
-    # Its accreditation standard may have changed (CertificationBody.accreditation_counts_on);
-    # a new body certifies nothing yet.
-    if not created and not raw:
+    # The standard it is accredited to decides whether its accreditation counts
+    # (CertificationBody.accreditation_counts_on); its name, contact details or verification
+    # date are in no period. A new body certifies nothing yet.
+    if not created and not raw and instance.accreditation_standard_changed():
         body_changed(instance.pk)

@@ -67,6 +67,20 @@ class CertificationBody(models.Model):
     def get_absolute_url(self):
         return reverse("certification:body_detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        body = super().from_db(db, field_names, values)
+        body._standard_as_loaded = body.__dict__.get("accreditation_standard")
+        return body
+
+    def accreditation_standard_changed(self):
+        """Whether the last save changed the standard it is accredited to (or it was not
+        loaded from the database, so nobody can say it did not)."""
+        loaded = getattr(self, "_standard_as_loaded", None)
+        changed = loaded is None or loaded != self.accreditation_standard
+        self._standard_as_loaded = self.accreditation_standard
+        return changed
+
     def accreditation_on(self, on):
         """The AccreditationChange in force on `on`, or None (uses prefetched changes)."""
         in_force = None
