@@ -182,3 +182,45 @@ def test_recording_an_accreditation_change_does_the_same_work_for_a_body_of_any_
     assert _queries_recording_a_change(client, superuser, 2) == _queries_recording_a_change(
         client, superuser, 25
     )
+
+
+def test_a_change_rebuilds_only_periods_that_have_the_accreditation_worked_in_past_its_date(
+    rebuilt,
+):
+    """A provider that held two bodies' certificates at once only in the past (it moved from
+    one body to the other) is rebuilt by a change dated within that overlap, not by one
+    dated today; and either way the register says what the verdict says."""
+    from certification.services import record_accreditation_change
+    from providers.models import TrainingProvider
+
+    old_body, new_body = CertificationBodyFactory(), CertificationBodyFactory()
+    moved = TrainingProviderFactory()
+    CertificationFactory(
+        provider=moved,
+        body=old_body,
+        certified_on=TODAY - dt.timedelta(days=1000),
+        valid_until=TODAY - dt.timedelta(days=30),
+    )
+    _certified(moved, new_body)  # since 100 days ago: both were valid for 70 days
+    embedded = HeadlinePeriod.objects.filter(provider=moved, embeds_accreditation=True)
+    assert embedded.exists()
+    assert max(p.ends_on for p in embedded) <= TODAY
+    rebuilt.clear()
+
+    record_accreditation_change(new_body, AccreditationStatus.SUSPENDED, effective_date=TODAY)
+    assert rebuilt == set()
+    record_accreditation_change(
+        old_body, AccreditationStatus.WITHDRAWN, effective_date=TODAY - dt.timedelta(days=60)
+    )
+    assert rebuilt == {moved.pk}
+
+    provider = TrainingProvider.objects.with_verdict_data().get(pk=moved.pk)
+    for days_ago in (0, 1, 30, 31, 59, 60, 61, 99, 100, 101):
+        day = TODAY - dt.timedelta(days=days_ago)
+        read = TrainingProvider.objects.with_headline(day).get(pk=moved.pk)
+        headline = provider.headline(day)
+        assert (read.headline_rank, read.headline_label, read.headline_since) == (
+            headline.kind,
+            headline.label if headline.verdict else None,
+            headline.since,
+        ), day
