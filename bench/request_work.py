@@ -50,11 +50,13 @@ def timed(what, work):
         rebuilt.update(keys)
         rebuild(keys)
 
-    with mock.patch.dict(writer._writers, {writer.PERIODS: counting}):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            work()
-            seconds = time.perf_counter() - started
+    with (
+        mock.patch.dict(writer._writers, {writer.PERIODS: counting}),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        started = time.perf_counter()
+        work()
+        seconds = time.perf_counter() - started
     print(
         f"{what}: {seconds:.2f} s, {len(queries)} queries, "
         f"{len(rebuilt)} providers' periods rebuilt"
