@@ -585,10 +585,11 @@ class HeadlinePeriod(models.Model):
     """A stretch of dates [starts_on, ends_on) over which a provider's headline is the same:
     its kind, its words and the certificate it is about.
 
-    Derived data, rebuilt by `certification.headline_periods` from the events and
-    accreditation changes whenever they change, so that the register can filter and sort by
-    the headline on any date with one indexed join. Stretches where the provider is not on
-    the register have no row.
+    Derived data, rebuilt by `certification.headline_periods` from the events whenever they
+    change, so that the register can filter and sort by the headline on any date with one
+    indexed join. Stretches where the provider is not on the register have no row. Unless
+    `embeds_accreditation`, the values are the headline as if the body's accreditation
+    counted: read them through `TrainingProvider.objects.with_headline(on)`, which applies it.
     """
 
     provider = models.ForeignKey(
