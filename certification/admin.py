@@ -152,16 +152,11 @@ class AccreditationChangeAdmin(BodyScopedAdminMixin, admin.ModelAdmin):
             effective_date=obj.effective_date,
             note=obj.note,
             recorded_by=request.user,
+            verified_on=form.cleaned_data.get("verified_on"),
         )
         obj.pk = change_recorded.pk
         obj.recorded_at = change_recorded.recorded_at
         obj._state.adding = False
-        verified_on = form.cleaned_data.get("verified_on")
-        if verified_on:
-            body = obj.body
-            body.last_verified_on = verified_on
-            body._history_user = request.user
-            body.save()
 
 
 class CertificationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -713,9 +708,18 @@ class CertificationCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(HeadlinePeriod)
 class HeadlinePeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The register's derived headline periods, for site administrators to inspect. They are
-    worked out from the records (`manage.py rebuild_headline_periods` rebuilds them all)."""
+    worked out from the records (`manage.py rebuild_headline_periods` rebuilds them all); a
+    period without the accreditation worked in reads as if its body's accreditation counted
+    (the register applies it when it reads)."""
 
-    list_display = ("provider", "headline_label", "starts_on", "ends_on", "valid_until")
+    list_display = (
+        "provider",
+        "headline_label",
+        "starts_on",
+        "ends_on",
+        "valid_until",
+        "embeds_accreditation",
+    )
     list_filter = ("headline",)
     search_fields = ("provider__name",)
     list_select_related = ("provider",)

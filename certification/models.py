@@ -67,6 +67,20 @@ class CertificationBody(models.Model):
     def get_absolute_url(self):
         return reverse("certification:body_detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        body = super().from_db(db, field_names, values)
+        body._standard_as_loaded = body.__dict__.get("accreditation_standard")
+        return body
+
+    def accreditation_standard_changed(self):
+        """Whether the last save changed the standard it is accredited to (or it was not
+        loaded from the database, so nobody can say it did not)."""
+        loaded = getattr(self, "_standard_as_loaded", None)
+        changed = loaded is None or loaded != self.accreditation_standard
+        self._standard_as_loaded = self.accreditation_standard
+        return changed
+
     def accreditation_on(self, on):
         """The AccreditationChange in force on `on`, or None (uses prefetched changes)."""
         in_force = None
@@ -86,17 +100,14 @@ class CertificationBody(models.Model):
         """Whether the body's accreditation is to ISO/IEC 17065, the standard the scheme needs
         (an accreditation to, say, ISO/IEC 17021-1 does not make certification
         UKAS-accredited for this scheme)."""
-        return SCHEME_STANDARD_NUMBER in (self.accreditation_standard or "")
+        return to_scheme_standard(self.accreditation_standard)
 
     def accreditation_counts_on(self, on):
         """Does this body's UKAS accreditation count on `on`? Accredited on that date AND to
         ISO/IEC 17065 (verdicts.md, condition 3). The one answer: the certification verdict,
         the headline periods (so the register's `ukas_valid` filter), the body pages and the
         provider page all ask it."""
-        return (
-            self.accreditation_status_on(on) == AccreditationStatus.ACCREDITED
-            and self.accredited_to_scheme_standard
-        )
+        return accreditation_counts(self.accreditation_status_on(on), self.accreditation_standard)
 
     def accreditation_label_on(self, on):
         """The body's accreditation on `on` in words, as every page shows it."""
@@ -110,6 +121,16 @@ class CertificationBody(models.Model):
 
 # The standard a body's UKAS accreditation must be to (ISO/IEC 17065:2012, any edition).
 SCHEME_STANDARD_NUMBER = "17065"
+
+
+def to_scheme_standard(accreditation_standard):
+    return SCHEME_STANDARD_NUMBER in (accreditation_standard or "")
+
+
+def accreditation_counts(status, accreditation_standard):
+    """verdicts.md condition 3 from a body's accreditation status on a date and the standard
+    it is accredited to (CertificationBody.accreditation_counts_on)."""
+    return status == AccreditationStatus.ACCREDITED and to_scheme_standard(accreditation_standard)
 
 
 class AccreditationChange(models.Model):
@@ -564,10 +585,11 @@ class HeadlinePeriod(models.Model):
     """A stretch of dates [starts_on, ends_on) over which a provider's headline is the same:
     its kind, its words and the certificate it is about.
 
-    Derived data, rebuilt by `certification.headline_periods` from the events and
-    accreditation changes whenever they change, so that the register can filter and sort by
-    the headline on any date with one indexed join. Stretches where the provider is not on
-    the register have no row.
+    Derived data, rebuilt by `certification.headline_periods` from the events whenever they
+    change, so that the register can filter and sort by the headline on any date with one
+    indexed join. Stretches where the provider is not on the register have no row. Unless
+    `embeds_accreditation`, the values are the headline as if the body's accreditation
+    counted: read them through `TrainingProvider.objects.with_headline(on)`, which applies it.
     """
 
     provider = models.ForeignKey(
@@ -591,6 +613,16 @@ class HeadlinePeriod(models.Model):
     status_reason = models.TextField(blank=True, help_text="Why the headline is what it is.")
     body_accredited = models.BooleanField(
         default=False, help_text="Whether the certificate's body's UKAS accreditation counts."
+    )
+    # The certificate's body, whose accreditation on the date the register applies when it
+    # reads the period (certification.headline_periods), unless the period has it worked in.
+    body = models.ForeignKey(
+        CertificationBody, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    embeds_accreditation = models.BooleanField(
+        default=True,
+        help_text="Worked out with the bodies' accreditation as recorded; otherwise as if "
+        "every body's accreditation counted, the register applying it when it reads.",
     )
 
     class Meta:

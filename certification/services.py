@@ -227,15 +227,26 @@ def stale_message(current):
 
 
 @writer.batch()
-def record_accreditation_change(body, status, *, effective_date, note="", recorded_by=None):
-    """Record a dated change of a body's UKAS accreditation status."""
-    return AccreditationChange.objects.create(
-        body=body,
-        status=status,
-        effective_date=effective_date,
-        note=note,
-        recorded_by=recorded_by,
-    )
+def record_accreditation_change(
+    body, status, *, effective_date, note="", recorded_by=None, verified_on=None
+):
+    """Record a dated change of a body's UKAS accreditation status (and, with `verified_on`,
+    when it was checked with UKAS). It rewrites no headline period of the body's providers:
+    the register applies the accreditation when it reads them (certification.headline_periods),
+    so the work is the same for a body of any size."""
+    with writer.batch():
+        change = AccreditationChange.objects.create(
+            body=body,
+            status=status,
+            effective_date=effective_date,
+            note=note,
+            recorded_by=recorded_by,
+        )
+        if verified_on:
+            body.last_verified_on = verified_on
+            body._history_user = recorded_by
+            body.save()
+    return change
 
 
 def expire_due_certifications(*, today=None, certifications=None):

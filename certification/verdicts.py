@@ -71,6 +71,48 @@ ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
+class BodyAccreditation:
+    """A body's UKAS accreditation on a date, as a verdict reads it: its status (None: not
+    recorded), since when, and whether it counts (CertificationBody.accreditation_counts_on)."""
+
+    status: str | None
+    since: date | None
+    counts: bool
+
+
+def recorded_accreditation(body, on):
+    """The body's accreditation on `on` as recorded (uses prefetched changes)."""
+    change = body.accreditation_on(on)
+    return BodyAccreditation(
+        status=change.status if change else None,
+        since=change.effective_date if change else None,
+        counts=body.accreditation_counts_on(on),
+    )
+
+
+def body_not_counting_because(status):
+    """Why a certificate by a body whose accreditation does not count is not valid, by the
+    body's accreditation status on the date (the words every page shows)."""
+    if status == AccreditationStatus.SUSPENDED:
+        return "the certification body's UKAS accreditation is suspended"
+    if status == AccreditationStatus.WITHDRAWN:
+        return "the certification body's UKAS accreditation is withdrawn"
+    if status == AccreditationStatus.ACCREDITED:
+        return "the certification body's UKAS accreditation is not to ISO/IEC 17065"
+    return "the certification body's UKAS accreditation is not recorded"
+
+
+def not_valid_label(because):
+    """A headline 2's words: "Certified, but <why it is not valid>"."""
+    return f"Certified, but {because}"
+
+
+def not_valid_reason(because):
+    """A headline 2's reason, as a sentence."""
+    return because[0].upper() + because[1:] + "."
+
+
+@dataclass(frozen=True)
 class CertificationVerdict:
     """What one certification was on one date."""
 
@@ -156,13 +198,7 @@ class CertificationVerdict:
                 return "its certificate dates are not recorded"
             return f"its certificate starts on {long_date(self.certified_on)}"
         if not self.body_accredited:
-            if self.body_accreditation == AccreditationStatus.SUSPENDED:
-                return "the certification body's UKAS accreditation is suspended"
-            if self.body_accreditation == AccreditationStatus.WITHDRAWN:
-                return "the certification body's UKAS accreditation is withdrawn"
-            if self.body_accreditation == AccreditationStatus.ACCREDITED:
-                return "the certification body's UKAS accreditation is not to ISO/IEC 17065"
-            return "the certification body's UKAS accreditation is not recorded"
+            return body_not_counting_because(self.body_accreditation)
         if self.parent_valid is False:
             return "the parent certification it is affiliated to is not valid"
         return None
@@ -213,11 +249,15 @@ def _expiry(in_force, on):
     return since, reason
 
 
-def certification_verdict(certification, on: date, depth=0) -> CertificationVerdict:
+def certification_verdict(
+    certification, on: date, depth=0, accreditation=recorded_accreditation
+) -> CertificationVerdict:
     """The verdict of one certification on `on` (verdicts.md, "A certification on date D").
 
     An archived certification has left the register: it reads as not on the register on
-    every date (README § Verdict rules the register applies)."""
+    every date (README § Verdict rules the register applies). `accreditation(body, on)` gives
+    a body's BodyAccreditation: as recorded, unless the headline periods ask "what if"
+    (certification.headline_periods)."""
     if certification.is_archived:
         return CertificationVerdict(certification, on, status=None, since=None)
     in_force = [e for e in certification.ordered_events() if e.effective_date <= on]
@@ -233,11 +273,12 @@ def certification_verdict(certification, on: date, depth=0) -> CertificationVerd
     parent_verdict = None
     if certification.parent_id is not None:
         if depth < MAX_PARENT_DEPTH:
-            parent_verdict = certification_verdict(certification.parent, on, depth + 1)
+            parent_verdict = certification_verdict(
+                certification.parent, on, depth + 1, accreditation
+            )
         else:
             parent_verdict = CertificationVerdict(certification.parent, on, None, None)
-    body = certification.body
-    accreditation = body.accreditation_on(on)
+    body_accreditation = accreditation(certification.body, on)
     return CertificationVerdict(
         certification,
         on,
@@ -247,9 +288,9 @@ def certification_verdict(certification, on: date, depth=0) -> CertificationVerd
         certificate_number=event.certificate_number,
         certified_on=event.certified_on,
         valid_until=event.valid_until,
-        body_accreditation=accreditation.status if accreditation else None,
-        body_accredited=body.accreditation_counts_on(on),
-        body_accreditation_since=accreditation.effective_date if accreditation else None,
+        body_accreditation=body_accreditation.status,
+        body_accredited=body_accreditation.counts,
+        body_accreditation_since=body_accreditation.since,
         parent_verdict=parent_verdict,
     )
 
@@ -270,7 +311,7 @@ class ProviderHeadline:
         accreditation is suspended"."""
         since = self.since
         if self.kind == Headline.CERTIFIED_NOT_VALID:
-            return f"Certified, but {self.verdict.not_valid_because}"
+            return not_valid_label(self.verdict.not_valid_because)
         if self.kind in (Headline.SUSPENDED, Headline.WORKING_TOWARDS) and since:
             return f"{HEADLINE_LABELS[self.kind]} since {long_date(since)}"
         if self.kind in (Headline.EXPIRED, Headline.WITHDRAWN) and since:
@@ -315,8 +356,7 @@ class ProviderHeadline:
     def reason(self):
         """Why the headline is what it is, in a sentence ("" for a valid certification)."""
         if self.kind == Headline.CERTIFIED_NOT_VALID:
-            reason = self.verdict.not_valid_because
-            return reason[0].upper() + reason[1:] + "."
+            return not_valid_reason(self.verdict.not_valid_because)
         return self.recorded_reason
 
     @property
@@ -372,9 +412,12 @@ def ending_warning(verdict: CertificationVerdict):
     return text
 
 
-def provider_headline(provider, on: date) -> ProviderHeadline:
+def provider_headline(provider, on: date, accreditation=recorded_accreditation) -> ProviderHeadline:
     """The provider's headline on `on` (verdicts.md, "A provider's headline on D")."""
-    verdicts = [c.verdict(on) for c in provider.certifications.all()]
+    verdicts = [
+        certification_verdict(c, on, accreditation=accreditation)
+        for c in provider.certifications.all()
+    ]
     verdicts = [v for v in verdicts if v.existed]
     if not verdicts:
         return ProviderHeadline(Headline.NOT_ON_REGISTER, on)

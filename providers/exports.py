@@ -65,9 +65,9 @@ def _iso(value):
 
 # (column, field of the headline period) read straight from the database for each row.
 _PERIOD_FIELDS = {
-    "status_label": "_period_on__label",
-    "status_since": "_period_on__status_since",
-    "status_reason": "_period_on__status_reason",
+    "status_label": "headline_label",
+    "status_since": "headline_since",
+    "status_reason": "headline_reason",
     "certification": "_period_on__certification_id",
     "certificate_number": "_period_on__certificate_number",
     "body": "_period_on__certification__body__name",

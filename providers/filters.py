@@ -24,7 +24,7 @@ from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
 
 from .models import TrainingProvider
-from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS
+from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS, stored_headlines
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUE_LENGTH = 1000
@@ -244,8 +244,10 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         ranks = [int(HEADLINE_BY_SLUG[v]) for v in values]
         if "not_on_register" in values:  # no period: only the joined-or-not rank can say
             return queryset.filter(headline_rank__in=ranks)
-        # On the period itself, so the period's index can drive the query.
-        return queryset.filter(_period_on__headline__in=ranks)
+        # On the period itself too, so the period's index can drive the query.
+        return queryset.filter(
+            _period_on__headline__in=stored_headlines(ranks), headline_rank__in=ranks
+        )
 
     def filter_region(self, queryset, name, values):
         from certification.models import Certification

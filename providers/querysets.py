@@ -7,11 +7,30 @@ tests/providers/test_headline_sql.py builds providers in every headline case and
 SQL and the Python agree.
 """
 
-from django.db.models import F, FilteredRelation, IntegerField, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 
 from accounts.querysets import MemberScopedQuerySet
-from certification.verdicts import Headline
+from certification.headline_periods import accreditations_not_counting
+from certification.verdicts import (
+    Headline,
+    body_not_counting_because,
+    not_valid_label,
+    not_valid_reason,
+)
 
 # Stable names for the headline kinds: the `status` filter values and the export's `status`.
 HEADLINE_SLUGS = {
@@ -27,9 +46,16 @@ HEADLINE_BY_SLUG = {slug: kind for kind, slug in HEADLINE_SLUGS.items()}
 
 
 def with_headline(providers, on):
-    """Annotate providers with `headline_rank` (a Headline value), `headline_valid_until`
-    (the end date of the certificate their headline is about) and `headline_ends_on` (that
-    date, or an affiliate's parent's end if sooner: when it stops counting) on `on`.
+    """Annotate providers with their headline on `on` from the period covering it:
+    `headline_rank` (a Headline value), `headline_valid_until` (the end date of the
+    certificate their headline is about), `headline_ends_on` (that date, or an affiliate's
+    parent's end if sooner: when it stops counting), `headline_label`, `headline_since`,
+    `headline_reason` and `headline_body_accredited`.
+
+    The stored periods do not hold the bodies' accreditation (certification.headline_periods,
+    where `overlay` is this same rule in Python): it is applied here, so an accreditation
+    change is right the moment it commits. Read a period's values through these annotations,
+    never `_period_on__…` directly.
 
     Periods of one provider never overlap, so the join adds at most one row per provider.
     Annotating twice is harmless (the filters and the export both ask for it)."""
@@ -39,15 +65,79 @@ def with_headline(providers, on):
         "headline_periods",
         condition=Q(headline_periods__starts_on__lte=on, headline_periods__ends_on__gt=on),
     )
+    not_counting = accreditations_not_counting(on)
+    # Read as if the body counted, but it does not on `on`.
+    lost = Q(_period_on__embeds_accreditation=False, _period_on__body_id__in=list(not_counting))
+    # A certified headline by such a body: "Certified, but …" (headline 2).
+    demoted = lost & Q(_period_on__headline=int(Headline.CERTIFIED))
+
+    def per_body(value_of, default, output_field):
+        whens = [
+            When(demoted & Q(_period_on__body_id=pk), then=value_of(accreditation))
+            for pk, accreditation in not_counting.items()
+        ]
+        return Case(*whens, default=default, output_field=output_field) if whens else default
+
+    def since(accreditation):
+        if accreditation.since is None:
+            return F("_period_on__status_since")
+        return Greatest(F("_period_on__status_since"), Value(accreditation.since))
+
     return providers.annotate(_period_on=period).annotate(
-        headline_rank=Coalesce(
-            F("_period_on__headline"),
-            Value(int(Headline.NOT_ON_REGISTER)),
+        headline_rank=Case(
+            When(demoted, then=Value(int(Headline.CERTIFIED_NOT_VALID))),
+            default=Coalesce(F("_period_on__headline"), Value(int(Headline.NOT_ON_REGISTER))),
             output_field=IntegerField(),
         ),
         headline_valid_until=F("_period_on__valid_until"),
-        headline_ends_on=F("_period_on__certificate_ends_on"),
+        headline_ends_on=Case(
+            When(demoted, then=F("_period_on__valid_until")),
+            default=F("_period_on__certificate_ends_on"),
+        ),
+        headline_label=per_body(
+            lambda a: Value(not_valid_label(body_not_counting_because(a.status))),
+            F("_period_on__label"),
+            CharField(),
+        ),
+        headline_reason=per_body(
+            lambda a: Value(not_valid_reason(body_not_counting_because(a.status))),
+            F("_period_on__status_reason"),
+            TextField(),
+        ),
+        headline_since=per_body(since, F("_period_on__status_since"), DateField()),
+        headline_body_accredited=Case(
+            When(lost, then=Value(False)),
+            default=F("_period_on__body_accredited"),
+            output_field=BooleanField(),
+        ),
     )
+
+
+# Where `with_headline` puts each of a period's values (certification.headline_periods
+# SHOWN_FIELDS), its body's accreditation applied.
+HEADLINE_FIELDS = {
+    "headline": "headline_rank",
+    "label": "headline_label",
+    "certification_id": "_period_on__certification_id",
+    "body_id": "_period_on__body_id",
+    "certificate_number": "_period_on__certificate_number",
+    "certified_on": "_period_on__certified_on",
+    "valid_until": "headline_valid_until",
+    "certificate_ends_on": "headline_ends_on",
+    "status_since": "headline_since",
+    "status_reason": "headline_reason",
+    "body_accredited": "headline_body_accredited",
+}
+
+
+def stored_headlines(ranks):
+    """The stored headline kinds that can read as these (a stored certified headline reads as
+    headline 2 when its body's accreditation does not count): lets the period's index drive a
+    filter on `headline_rank`."""
+    stored = set(ranks)
+    if int(Headline.CERTIFIED_NOT_VALID) in stored:
+        stored.add(int(Headline.CERTIFIED))
+    return sorted(stored)
 
 
 class TrainingProviderQuerySet(MemberScopedQuerySet):
@@ -62,7 +152,9 @@ class TrainingProviderQuerySet(MemberScopedQuerySet):
         """Only providers whose headline on `on` is about a certificate by a body whose UKAS
         accreditation counts then (`CertificationBody.accreditation_counts_on`, stored in
         the headline periods by the one verdict)."""
-        return with_headline(self, on).filter(_period_on__body_accredited=True)
+        return with_headline(self, on).filter(
+            _period_on__body_accredited=True, headline_body_accredited=True
+        )
 
     def with_verdict_data(self):
         """What `provider.headline(on)` reads, in a fixed number of queries."""

@@ -28,6 +28,7 @@ from certification.services import (
 from certification.statuses import AccreditationStatus, Status
 from certification.verdicts import Headline, ProviderHeadline, provider_headline
 from providers.models import TrainingProvider
+from providers.querysets import HEADLINE_FIELDS
 from tests.factories import CertificationBodyFactory, CertificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,10 +141,25 @@ def _dates_that_matter(provider_ids):
 NOT_ON_REGISTER = _shown(ProviderHeadline(Headline.NOT_ON_REGISTER, BASE))  # no period
 
 
+def _read(provider_ids, day):
+    """{provider: its stored period's values on `day` as the register reads them (the body's
+    accreditation applied, providers.querysets.with_headline)}."""
+    rows = (
+        TrainingProvider.objects.filter(pk__in=provider_ids)
+        .with_headline(day)
+        .values_list("pk", *(HEADLINE_FIELDS[name] for name in SHOWN_FIELDS))
+    )
+    return {
+        pk: NOT_ON_REGISTER if values[0] == Headline.NOT_ON_REGISTER else tuple(values)
+        for pk, *values in rows
+    }
+
+
 def _answers(provider_ids, dates):
     """{(provider, date): (Python verdict's headline, its warnings, the stored period's)}."""
     providers = list(TrainingProvider.objects.filter(pk__in=provider_ids).with_verdict_data())
     periods = list(HeadlinePeriod.objects.filter(provider_id__in=provider_ids))
+    read_on = {day: _read(provider_ids, day) for day in dates}
     said = {}
     for provider in providers:
         own = [p for p in periods if p.provider_id == provider.pk]
@@ -151,12 +167,11 @@ def _answers(provider_ids, dates):
             headline = provider_headline(provider, day)
             covering = [p for p in own if p.starts_on <= day < p.ends_on]
             assert len(covering) <= 1, "periods of one provider never overlap"
-            stored = (
-                tuple(getattr(covering[0], name) for name in SHOWN_FIELDS)
-                if covering
-                else NOT_ON_REGISTER
+            said[provider.pk, day] = (
+                _shown(headline),
+                headline.warnings,
+                read_on[day][provider.pk],
             )
-            said[provider.pk, day] = (_shown(headline), headline.warnings, stored)
     return said
 
 

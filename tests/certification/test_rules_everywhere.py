@@ -294,11 +294,17 @@ def answers(client, provider_pk, number, day):
     headline = provider.headline(day)
     said = {"python": (headline.kind, headline.label, headline.since, headline.reason)}
 
+    # The stored period as the register reads it (its body's accreditation applied).
     period = HeadlinePeriod.objects.filter(
         provider_id=provider_pk, starts_on__lte=day, ends_on__gt=day
-    ).first()
+    ).exists()
+    read = (
+        TrainingProvider.objects.with_headline(day)
+        .values("headline_rank", "headline_label", "headline_since", "headline_reason")
+        .get(pk=provider_pk)
+    )
     said["periods"] = (
-        (Headline(period.headline), period.label, period.status_since, period.status_reason)
+        (Headline(read["headline_rank"]), *list(read.values())[1:])
         if period
         else (Headline.NOT_ON_REGISTER, "Not on the register", None, "")
     )

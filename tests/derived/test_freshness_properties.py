@@ -89,6 +89,8 @@ def test_served_register_equals_a_fresh_render_after_every_write(steps, monkeypa
                     .order_by("starts_on")
                     .values_list("starts_on", "ends_on", "headline", "label")
                 )
-                fresh = [(s, e, shown[0], shown[1]) for s, e, shown in headline_periods(provider)]
+                fresh = [
+                    (s, e, shown[0], shown[1]) for s, e, _, shown in headline_periods(provider)
+                ]
                 assert stored == fresh, step
         transaction.set_rollback(True)

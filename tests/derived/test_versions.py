@@ -21,7 +21,7 @@ def fresh_labels():
     return sorted(
         shown[1]
         for provider in TrainingProvider.objects.with_verdict_data()
-        for _start, _end, shown in headline_periods(provider)
+        for _start, _end, _embeds, shown in headline_periods(provider)
     )
 
 

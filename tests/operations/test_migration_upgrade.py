@@ -181,7 +181,7 @@ def test_populated_database_upgrades_with_its_data_and_right_headlines(
             for period in HeadlinePeriod.objects.filter(provider=provider).order_by("starts_on")
         ]
         fresh = [
-            (start, end, shown[0], shown[1]) for start, end, shown in headline_periods(provider)
+            (start, end, shown[0], shown[1]) for start, end, _, shown in headline_periods(provider)
         ]
         assert stored == fresh
     assert versions.recorded(KIND.name) == KIND.version

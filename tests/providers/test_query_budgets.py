@@ -23,8 +23,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_kept_conte
 
 # The budgets, in one place. The list: the data generation (pages.content_cache), count,
 # page, certifications, their events, their bodies' accreditation changes, parents' events,
-# parents' bodies' changes.
-LIST_BUDGET = 8
+# parents' bodies' changes; with a status filter or sort, the bodies' accreditation on the
+# date (certification.headline_periods.accreditations_not_counting).
+LIST_BUDGET = 9
 # When the cache is cold: the vocabulary for the filter form (five lists) and the count of
 # the unfiltered register (providers.counts).
 COLD_CACHE_EXTRA = 6
