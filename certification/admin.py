@@ -411,7 +411,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         self.message_user(
             request,
             f"{len(moved)} certification(s) moved to expired; "
-            "the others are not past their end date.",
+            "the others are not past their end date",
         )
 
     # --- status moves ------------------------------------------------------------------
@@ -500,7 +500,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
             body__in=CertificationBody.objects.for_user(request.user),
         )
         if upload.state == CertificationImport.State.IMPORTED:
-            self.message_user(request, "This file was already imported.", messages.WARNING)
+            self.message_user(request, "This file was already imported", messages.WARNING)
             return HttpResponseRedirect(
                 reverse("admin:certification_certificationimport_change", args=[upload.pk])
             )
@@ -537,7 +537,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
                     self.message_user(
                         request,
                         f"Imported {upload.filename}: {counts['create']} created, "
-                        f"{counts['update']} updated, {counts['unchanged']} unchanged.",
+                        f"{counts['update']} updated, {counts['unchanged']} unchanged",
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(
@@ -612,8 +612,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
             else:
                 self.message_user(
                     request,
-                    f"{certification.provider} is now "
-                    f"{certification.get_status_display().lower()}.",
+                    f"{certification.provider} is now {certification.get_status_display().lower()}",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(

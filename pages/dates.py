@@ -15,6 +15,7 @@ from django.utils import timezone
 from certification.verdicts import long_date
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
+DATE_HINT = "For example, 27 3 2026"  # the component's hint: day, month and year as typed
 PARTS = ("day", "month", "year")
 
 
