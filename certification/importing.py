@@ -46,8 +46,8 @@ from .services import (
     normalise_certificate_number,
     save_certification_edit,
 )
-from .verdicts import long_date
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, STATUSES_WITH_CERTIFICATE, Status
+from .verdicts import long_date
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -579,7 +579,8 @@ class Importer:
         ):
             error(
                 "effective_date",
-                f"cannot be before the last recorded change ({long_date(certification.last_effective)})",
+                "cannot be before the last recorded change "
+                f"({long_date(certification.last_effective)})",
             )
         for column in SCOPE_COLUMNS:
             current = {t.pk for t in getattr(certification, column).all()}
