@@ -115,7 +115,7 @@ class DateField(forms.DateField):
             raise forms.ValidationError("Year must include 4 numbers", code="invalid")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # a day or month past a C int overflows
             raise forms.ValidationError(
                 f"{self.subject} must be a real date", code="invalid"
             ) from error
