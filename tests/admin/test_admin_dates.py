@@ -178,3 +178,13 @@ def test_audit_log_filter_takes_a_govuk_date_and_a_link_date(client, superuser, 
     assert linked.context["rows"] == []
     wrong = client.get(url, date_fields("since", ("31", "2", "2026")))
     assert wrong.context["form"].errors["since"] == ["From date must be a real date"]
+
+
+def test_admin_add_form_names_each_date_by_its_legend(client, certifier_a):
+    client.force_login(certifier_a)
+    page = client.get(reverse("admin:certification_certification_add")).text
+    for label, name in (("Effective date", "effective_date"), ("Registered on", "registered_on")):
+        assert re.search(rf'<legend class="required">{label}:</legend>', page), label
+        assert f'name="{name}_month"' in page
+    assert re.search(r"<legend>Certificate ends on:</legend>", page)  # optional: not bold
+    assert 'type="date"' not in page and "vDateField" not in page
