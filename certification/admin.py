@@ -406,7 +406,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
         self.message_user(
             request,
             f"{len(moved)} certification(s) moved to expired; "
-            "the others are not past their end date.",
+            "the others are not past their end date",
         )
 
     # --- status moves ------------------------------------------------------------------
@@ -495,7 +495,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
             body__in=CertificationBody.objects.for_user(request.user),
         )
         if upload.state == CertificationImport.State.IMPORTED:
-            self.message_user(request, "This file was already imported.", messages.WARNING)
+            self.message_user(request, "This file was already imported", messages.WARNING)
             return HttpResponseRedirect(
                 reverse("admin:certification_certificationimport_change", args=[upload.pk])
             )
@@ -532,7 +532,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
                     self.message_user(
                         request,
                         f"Imported {upload.filename}: {counts['create']} created, "
-                        f"{counts['update']} updated, {counts['unchanged']} unchanged.",
+                        f"{counts['update']} updated, {counts['unchanged']} unchanged",
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(
@@ -607,8 +607,7 @@ class CertificationAdmin(BodyScopedAdminMixin, ArchiveActionsMixin, HistoryKeptA
             else:
                 self.message_user(
                     request,
-                    f"{certification.provider} is now "
-                    f"{certification.get_status_display().lower()}.",
+                    f"{certification.provider} is now {certification.get_status_display().lower()}",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(

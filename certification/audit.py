@@ -21,6 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from pages.dates import DATE_HINT, DateField
+
 from .audit_words import changes_in_words
 
 
@@ -90,12 +92,12 @@ class ArchiveActionsMixin:
     )
     def archive(self, request, queryset):
         changed = self._set_archived(request, queryset, True)
-        self.message_user(request, f"Archived {changed}.")
+        self.message_user(request, f"Archived {changed}")
 
     @admin.action(description="Bring back selected from the archive", permissions=["change"])
     def unarchive(self, request, queryset):
         changed = self._set_archived(request, queryset, False)
-        self.message_user(request, f"Brought back {changed}.")
+        self.message_user(request, f"Brought back {changed}")
 
 
 # The models whose every change is recorded, as (key, label, model path).
@@ -106,6 +108,7 @@ AUDITED_MODELS = {
     "certification": ("Certification", "certification.Certification"),
 }
 AUDIT_LOG_PER_PAGE = 50
+SEARCH_DAYS_AHEAD = 366 * 1000
 
 
 class AuditLogFilterForm(forms.Form):
@@ -115,11 +118,23 @@ class AuditLogFilterForm(forms.Form):
         required=False,
         choices=[("", "All")] + [(k, label) for k, (label, _) in AUDITED_MODELS.items()],
     )
-    since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    # A search, not a record: any date is a fair question (a future one finds nothing). Links
+    # may carry a date as ?since=2026-05-01 (iso_fallback).
+    since = DateField(
+        label="From (optional)",
+        subject="From date",
+        required=False,
+        latest_days=SEARCH_DAYS_AHEAD,
+        iso_fallback=True,
+        help_text=DATE_HINT,
     )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    until = DateField(
+        label="To (optional)",
+        subject="To date",
+        required=False,
+        latest_days=SEARCH_DAYS_AHEAD,
+        iso_fallback=True,
+        help_text=DATE_HINT,
     )
 
 

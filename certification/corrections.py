@@ -106,7 +106,7 @@ def correct_provider_or_body_view(model_admin, request, object_id):
             )
             model_admin.message_user(
                 request,
-                f"Corrected: the certification is now {data['provider']}'s, by {data['body']}.",
+                f"Corrected: the certification is now {data['provider']}'s, by {data['body']}",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(

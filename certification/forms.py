@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pages.dates import DATE_HINT, DateField
 from pages.import_limits import limits_text
 
 from . import models
@@ -32,7 +33,28 @@ EDITABLE_FIELDS = [
     "is_archived",
 ]
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# GOV.UK date inputs (pages.dates). A status move and a certificate's start are today or in
+# the past (certification.services checks so too); a certificate may run for some years.
+CERTIFICATE_YEARS_AHEAD = 10
+
+
+def certificate_date_fields():
+    return {
+        "certified_on": DateField(
+            label="Certificate starts on",
+            subject="Start date",
+            required=False,
+            latest_days=0,
+            help_text=DATE_HINT,
+        ),
+        "valid_until": DateField(
+            label="Certificate ends on",
+            subject="End date",
+            required=False,
+            latest_days=366 * CERTIFICATE_YEARS_AHEAD,
+            help_text=DATE_HINT,
+        ),
+    }
 
 
 class CertificateFieldsMixin:
@@ -44,9 +66,9 @@ class CertificateFieldsMixin:
             return None
         missing = False
         for name, message in (
-            ("certificate_number", "Enter the certificate number."),
-            ("certified_on", "Enter the date the certificate starts."),
-            ("valid_until", "Enter the date the certificate ends."),
+            ("certificate_number", "Enter the certificate number"),
+            ("certified_on", "Enter the date the certificate starts"),
+            ("valid_until", "Enter the date the certificate ends"),
         ):
             if not data.get(name) and name not in self.errors:
                 self.add_error(name, message)
@@ -60,8 +82,10 @@ class StatusMoveForm(CertificateFieldsMixin, forms.Form):
     """A status move: only the moves allowed from the certification's current status."""
 
     to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
-    effective_date = forms.DateField(
-        label="Effective date", widget=DATE_WIDGET, help_text="When the change takes effect."
+    effective_date = DateField(
+        label="Effective date",
+        latest_days=0,
+        help_text=f"When the change takes effect. {DATE_HINT}",
     )
     reason = forms.CharField(
         label="Reason",
@@ -69,12 +93,9 @@ class StatusMoveForm(CertificateFieldsMixin, forms.Form):
         help_text="Why the status changes. Shown in the certification's public history.",
     )
     certificate_number = forms.CharField(
-        required=False, max_length=40, help_text="Only when the new status is Certified."
+        required=False, max_length=40, help_text="Only when the new status is Certified"
     )
-    certified_on = forms.DateField(
-        label="Certificate starts on", required=False, widget=DATE_WIDGET
-    )
-    valid_until = forms.DateField(label="Certificate ends on", required=False, widget=DATE_WIDGET)
+    certified_on, valid_until = certificate_date_fields().values()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, certification, **kwargs):
@@ -110,7 +131,7 @@ class StatusMoveForm(CertificateFieldsMixin, forms.Form):
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError("Enter the reason for this change.")
+            raise ValidationError("Enter the reason for this change")
         return reason
 
     def clean_certificate_number(self):
@@ -153,7 +174,6 @@ class CertificationChangeForm(ScopeFieldsMixin, forms.ModelForm):
     class Meta:
         model = Certification
         fields = EDITABLE_FIELDS
-        widgets = {"registered_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,25 +199,21 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
         choices=[(s.value, s.label) for s in Status if s in ALLOWED_MOVES[None]],
         initial=Status.WORKING_TOWARDS,
     )
-    effective_date = forms.DateField(label="Effective date", widget=DATE_WIDGET)
+    effective_date = DateField(label="Effective date", latest_days=0, help_text=DATE_HINT)
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
     certificate_number = forms.CharField(
-        required=False, max_length=40, help_text="Only when the status is Certified."
+        required=False, max_length=40, help_text="Only when the status is Certified"
     )
-    certified_on = forms.DateField(
-        label="Certificate starts on", required=False, widget=DATE_WIDGET
-    )
-    valid_until = forms.DateField(label="Certificate ends on", required=False, widget=DATE_WIDGET)
+    certified_on, valid_until = certificate_date_fields().values()
 
     class Meta:
         model = Certification
         fields = FIXED_FIELDS + EDITABLE_FIELDS
-        widgets = {"registered_on": DATE_WIDGET}
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError("Enter the reason for this change.")
+            raise ValidationError("Enter the reason for this change")
         return reason
 
     def clean_certificate_number(self):
@@ -210,7 +226,7 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
     def clean_effective_date(self):
         effective = self.cleaned_data["effective_date"]
         if effective > timezone.localdate():
-            raise ValidationError("The effective date cannot be in the future.")
+            raise ValidationError("Effective date must be today or in the past")
         return effective
 
     def clean(self):
@@ -227,7 +243,7 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
         ):
             raise ValidationError(
                 "This provider already has a current certification with this body: "
-                "change its status instead."
+                "change its status instead"
             )
         return data
 
@@ -235,17 +251,17 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
 class AccreditationChangeForm(forms.ModelForm):
     """A change of a body's UKAS accreditation, and when it was last checked with UKAS."""
 
-    verified_on = forms.DateField(
-        label="Last verified with UKAS on",
+    verified_on = DateField(
+        label="Last verified with UKAS on (optional)",
+        subject="Date last verified",
         required=False,
-        widget=DATE_WIDGET,
-        help_text="Updates the body's 'last verified' date.",
+        latest_days=0,
+        help_text=f"Updates the body's “last verified” date. {DATE_HINT}",
     )
 
     class Meta:
         model = AccreditationChange
         fields = ["body", "status", "effective_date", "note"]
-        widgets = {"effective_date": DATE_WIDGET}
 
 
 class CertificateCheckForm(forms.Form):

@@ -47,6 +47,7 @@ from .services import (
     save_certification_edit,
 )
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, STATUSES_WITH_CERTIFICATE, Status
+from .verdicts import long_date
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -202,13 +203,13 @@ def decode_upload(data: bytes):
     except ImportTooLarge as error:
         raise ImportFileError(str(error)) from error
     if not data.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError("The file is empty")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFileError(
             "The file is not UTF-8 text (a byte at position "
-            f"{error.start} cannot be read). Save it as “CSV UTF-8” and upload it again."
+            f"{error.start} cannot be read): save it as “CSV UTF-8” and upload it again"
         ) from error
 
 
@@ -220,18 +221,18 @@ def read_rows(text):
     """(header, [(row number, {column: value})]); ImportFileError for unreadable CSV, or
     for more rows than one import may have (pages.import_limits: counted as they are read)."""
     if "\x00" in text:
-        raise ImportFileError("The file is not a CSV file (it contains binary data).")
+        raise ImportFileError("The file is not a CSV file (it contains binary data)")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
     try:
         header = next(reader, None)
         if header is None:
-            raise ImportFileError("The file is empty.")
+            raise ImportFileError("The file is empty")
         for record in capped_records(reader):
             records.append(record)
     except csv.Error as error:
         raise ImportFileError(
-            f"Row {len(records) + 2}: the file is not valid CSV ({error})."
+            f"Row {len(records) + 2}: the file is not valid CSV ({error})"
         ) from error
     except ImportTooLarge as error:
         raise ImportFileError(str(error)) from error
@@ -239,21 +240,21 @@ def read_rows(text):
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ImportFileError(
-            "Missing column(s): " + ", ".join(missing) + ". Download the template for the "
-            "expected columns."
+            "Missing column(s): " + ", ".join(missing) + ": download the template for the "
+            "expected columns"
         )
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        raise ImportFileError("Unknown column(s): " + ", ".join(unknown) + ".")
+        raise ImportFileError("Unknown column(s): " + ", ".join(unknown))
     if len(set(header)) != len(header):
-        raise ImportFileError("A column appears twice in the header row.")
+        raise ImportFileError("A column appears twice in the header row")
     rows, errors = [], []
     for index, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
             continue  # blank lines are skipped
         if len(record) != len(header):
             errors.append(
-                RowError(index, None, f"has {len(record)} cells; the header has {len(header)}.")
+                RowError(index, None, f"has {len(record)} cells; the header has {len(header)}")
             )
             continue
         rows.append((index, dict(zip(header, record, strict=True))))
@@ -313,7 +314,7 @@ class Importer:
                         RowError(
                             row_number,
                             "certificate_number",
-                            f"the same certificate number is on row {seen_numbers[number]}.",
+                            f"the same certificate number is on row {seen_numbers[number]}",
                         )
                     )
                 seen_numbers.setdefault(number, row_number)
@@ -323,13 +324,13 @@ class Importer:
                     RowError(
                         row_number,
                         "provider_name",
-                        f"this provider is already on row {seen_providers[key]}.",
+                        f"this provider is already on row {seen_providers[key]}",
                     )
                 )
             seen_providers.setdefault(key, row_number)
             plan.rows.append(row_plan)
         if not rows and not plan.errors:
-            plan.errors.append(RowError(1, None, "the file has a header but no rows."))
+            plan.errors.append(RowError(1, None, "the file has a header but no rows"))
         self._cap_updates(plan)
         return plan
 
@@ -407,7 +408,7 @@ class Importer:
                 error(
                     column,
                     f"starts with “{value.lstrip(' ')[0]!s}”: cells that a spreadsheet would "
-                    "run as a formula are not accepted.",
+                    "run as a formula are not accepted",
                 )
         if row_errors:
             errors.extend(row_errors)
@@ -416,24 +417,24 @@ class Importer:
         name = cells.get("provider_name", "")
         plan = RowPlan(row=row_number, provider_name=name)
         if not name:
-            error("provider_name", "enter the provider's name.")
+            error("provider_name", "enter the provider's name")
         if len(name) > 200:
-            error("provider_name", "is longer than 200 characters.")
+            error("provider_name", "is longer than 200 characters")
         registration = cells.get("provider_registration_number", "")
         if len(registration) > 20:
-            error("provider_registration_number", "is longer than 20 characters.")
+            error("provider_registration_number", "is longer than 20 characters")
         kind = _choice(cells.get("provider_kind", ""), TrainingProvider.Kind.choices)
         if kind is None:
             error(
                 "provider_kind",
-                "must be one of: " + ", ".join(TrainingProvider.Kind.values) + ".",
+                "must be one of: " + ", ".join(TrainingProvider.Kind.values),
             )
         region = self.regions.get(cells.get("provider_region", "").lower())
         if region is None:
-            error("provider_region", f"unknown region “{cells.get('provider_region', '')}”.")
+            error("provider_region", f"unknown region “{cells.get('provider_region', '')}”")
         status = _choice(cells.get("status", ""), Status.choices)
         if status is None:
-            error("status", "must be one of: " + ", ".join(Status.values) + ".")
+            error("status", "must be one of: " + ", ".join(Status.values))
         plan.status = status
 
         dates = {}
@@ -445,11 +446,11 @@ class Importer:
             try:
                 dates[column] = _parse_date(value)
             except ValueError:
-                error(column, f"“{value}” is not a date; use YYYY-MM-DD, e.g. 2026-05-01.")
+                error(column, f"“{value}” is not a date; use YYYY-MM-DD, for example 2026-05-01")
                 dates[column] = None
         number = normalise_certificate_number(cells.get("certificate_number"))
         if number and len(number) > 40:
-            error("certificate_number", "is longer than 40 characters.")
+            error("certificate_number", "is longer than 40 characters")
         needs_certificate = status in STATUSES_WITH_CERTIFICATE or status == Status.EXPIRED
         if needs_certificate:
             for column, value in (
@@ -458,20 +459,20 @@ class Importer:
                 ("valid_until", dates["valid_until"]),
             ):
                 if not value and not any(e.column == column for e in row_errors):
-                    error(column, f"a {status} certification needs this.")
+                    error(column, f"a {status} certification needs this")
         if (
             dates["certified_on"]
             and dates["valid_until"]
             and dates["valid_until"] <= dates["certified_on"]
         ):
-            error("valid_until", "must be after certified_on.")
+            error("valid_until", "must be after certified_on")
         if number and dates["certified_on"] and dates["valid_until"]:
             plan.certificate = Certificate(number, dates["certified_on"], dates["valid_until"])
         key = certificate_key(number)
         if key and key in self.numbers_elsewhere:
             error(
                 "certificate_number",
-                f"belongs to a certification by {self.numbers_elsewhere[key]}.",
+                f"belongs to a certification by {self.numbers_elsewhere[key]}",
             )
         scope = {}
         for column, terms in self.vocabularies.items():
@@ -480,7 +481,7 @@ class Importer:
             for item in filter(None, (part.strip() for part in value.split(";"))):
                 term = terms.get(item.lower())
                 if term is None:
-                    error(column, f"unknown term “{item}”.")
+                    error(column, f"unknown term “{item}”")
                 else:
                     chosen.append(term)
             scope[column] = {t.pk for t in chosen}
@@ -497,16 +498,16 @@ class Importer:
             if len(same_name) > 1:
                 error(
                     "provider_name",
-                    "several providers have this name: add their registration number.",
+                    "several providers have this name: add their registration number",
                 )
             provider = same_name[0] if len(same_name) == 1 else None
         certification = None
         if key and key in self.by_number:
             certification = self.by_number[key]
             if provider is not None and certification.provider_id != provider.pk:
-                error("certificate_number", "belongs to another provider's certification.")
+                error("certificate_number", "belongs to another provider's certification")
         elif key and key in self.numbers_taken:
-            error("certificate_number", "belongs to another provider's certification.")
+            error("certificate_number", "belongs to another provider's certification")
         if certification is None and provider is not None:
             certification = self.current_by_provider.get(provider.pk)
         plan.provider = provider
@@ -519,7 +520,7 @@ class Importer:
                 else self.today
             )
         if effective > self.today:
-            error("effective_date", "cannot be in the future.")
+            error("effective_date", "cannot be in the future")
         plan.effective_date = effective
 
         if certification is None:
@@ -535,9 +536,9 @@ class Importer:
                 plan.changes.insert(0, "new provider")
             first = Status.CERTIFIED if plan.certificate else Status.WORKING_TOWARDS
             if status != first and status not in ALLOWED_MOVES[first]:
-                error("status", f"a new certification cannot start as {status}.")
+                error("status", f"a new certification cannot start as {status}")
             if plan.certificate and plan.certificate.certified_on > effective:
-                error("certified_on", "cannot be after the effective date.")
+                error("certified_on", "cannot be after the effective date")
         else:
             self._plan_update(plan, certification, status, error)
         if row_errors:
@@ -558,10 +559,10 @@ class Importer:
             if status not in ALLOWED_MOVES[certification.status]:
                 error(
                     "status",
-                    f"a {certification.status} certification cannot move to {status}.",
+                    f"a {certification.status} certification cannot move to {status}",
                 )
             if status == Status.CERTIFIED and certificate is None:
-                error("certificate_number", "certifying needs the certificate and dates.")
+                error("certificate_number", "certifying needs the certificate and dates")
         elif not same_certificate:
             if status == Status.CERTIFIED:
                 changes.append("renewal: new certificate or dates")
@@ -569,7 +570,7 @@ class Importer:
                 error(
                     "certificate_number",
                     f"a {status} certification's certificate cannot change; "
-                    "only a move to certified sets a new one.",
+                    "only a move to certified sets a new one",
                 )
         if (
             changes
@@ -578,7 +579,8 @@ class Importer:
         ):
             error(
                 "effective_date",
-                f"cannot be before the last recorded change ({certification.last_effective}).",
+                "cannot be before the last recorded change "
+                f"({long_date(certification.last_effective)})",
             )
         for column in SCOPE_COLUMNS:
             current = {t.pk for t in getattr(certification, column).all()}

@@ -24,7 +24,7 @@ from .models import (
     CertificationEvent,
 )
 from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status, is_allowed_move
-from .verdicts import EXPIRED_BY_DATE_REASON
+from .verdicts import EXPIRED_BY_DATE_REASON, long_date
 
 
 class StaleCertificationError(ValidationError):
@@ -42,18 +42,18 @@ class Certificate:
 
 def _check_certificate(certificate, effective_date):
     if certificate is None:
-        raise ValidationError("Certifying needs a certificate number and dates.")
+        raise ValidationError("Enter the certificate number and its dates to certify")
     errors = {}
     if not normalise_certificate_number(certificate.number):
-        errors["certificate_number"] = "Enter the certificate number."
+        errors["certificate_number"] = "Enter the certificate number"
     if certificate.certified_on is None:
-        errors["certified_on"] = "Enter the date the certificate starts."
+        errors["certified_on"] = "Enter the date the certificate starts"
     if certificate.valid_until is None:
-        errors["valid_until"] = "Enter the date the certificate ends."
+        errors["valid_until"] = "Enter the date the certificate ends"
     if not errors and certificate.valid_until <= certificate.certified_on:
-        errors["valid_until"] = "The certificate must end after it starts."
+        errors["valid_until"] = "The certificate must end after it starts"
     if not errors and certificate.certified_on > effective_date:
-        errors["certified_on"] = "The certificate cannot start after the move takes effect."
+        errors["certified_on"] = "The certificate must start on or before the effective date"
     if errors:
         raise ValidationError(errors)
 
@@ -72,19 +72,19 @@ def _check_number_free(number, certification=None):
 
 def _check_effective_date(effective_date, last_event, today):
     if effective_date > today:
-        raise ValidationError({"effective_date": "The effective date cannot be in the future."})
+        raise ValidationError({"effective_date": "Effective date must be today or in the past"})
     if last_event is not None and effective_date < last_event.effective_date:
         raise ValidationError(
             {
-                "effective_date": "The effective date cannot be before the last recorded change "
-                f"({last_event.effective_date:%d/%m/%Y})."
+                "effective_date": "Effective date must be the same as or after the last recorded "
+                f"change ({long_date(last_event.effective_date)})"
             }
         )
 
 
 def _check_reason(reason):
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Enter the reason for this change."})
+        raise ValidationError({"reason": "Enter the reason for this change"})
 
 
 @writer.batch()
@@ -107,7 +107,7 @@ def register_certification(
     today = today or timezone.localdate()
     if not is_allowed_move(None, status):
         raise ValidationError(
-            {"status": "A new certification starts working towards or certified."}
+            {"status": "Choose working towards certification or certified for a new certification"}
         )
     _check_reason(reason)
     _check_effective_date(effective_date, None, today)
@@ -171,7 +171,7 @@ def move_certification(
         raise ValidationError(
             {
                 "to_status": f"A certification that is {Status(locked.status).label.lower()} "
-                f"cannot move to {Status(to_status).label.lower()}. Allowed: {allowed}."
+                f"cannot move to {Status(to_status).label.lower()}: choose one of {allowed}"
             }
         )
     _check_reason(reason)
@@ -221,8 +221,8 @@ def stale_message(current):
     who = latest.history_user if latest and latest.history_user else "someone else"
     when = timezone.localtime(latest.history_date) if latest else current.updated_at
     return (
-        f"This certification was changed by {who} at {when:%H:%M on %d/%m/%Y} since you "
-        "opened it. Review the current record and try again."
+        f"This certification was changed by {who} at {when:%H:%M} on {long_date(when)} since "
+        "you opened it: review the current record and try again"
     )
 
 
@@ -299,12 +299,12 @@ def save_certification_edit(certification, *, expected_version, recorded_by=None
             certification, field.attname
         ):
             raise ValidationError(
-                {name: "A certification's provider and body cannot change."},
+                {name: "A certification's provider and body cannot change"},
                 code="not_transferable",
             )
     if certification.transferred_fields():
         raise ValidationError(
-            "A certification's provider and body cannot change.", code="not_transferable"
+            "A certification's provider and body cannot change", code="not_transferable"
         )
     claimed = Certification.objects.filter(pk=certification.pk, version=expected_version).update(
         version=F("version") + 1

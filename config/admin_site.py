@@ -15,6 +15,9 @@ Django's admin, as of 5.2, fails on some input a person can type into the addres
 `RegisterAdminSite.register` puts `InputCheckedAdminMixin` in front of every model admin,
 the project's and the installed apps' (axes, auth) alike, so one mechanism covers them all.
 
+Every date a model admin asks for is a GOV.UK date input (day, month and year; pages.dates),
+as on the site's own forms, rather than the admin's calendar widget (`GovukDatesAdminMixin`).
+
 The site also scopes Django's "view on site" shortcut: `/admin/r/<content type>/<id>/`
 redirects any staff member to any object's public address, so it would tell staff of a
 certification body where another organisation's private records live (service providers,
@@ -32,6 +35,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
+from django.db import models
 from django.forms import ModelMultipleChoiceField
 from django.http import Http404
 from django.urls import path, reverse_lazy
@@ -123,6 +127,30 @@ class InputCheckedAdminMixin:
         return super().response_action(request, queryset)
 
 
+# A model's dates in the admin: from 1 January 2000 (pages.dates) to ten years ahead (a
+# contract's or certificate's end). Forms that know better declare their own DateField.
+ADMIN_DATE_YEARS_AHEAD = 10
+
+
+class GovukDatesAdminMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        is_date = isinstance(db_field, models.DateField) and not isinstance(
+            db_field, models.DateTimeField
+        )
+        if is_date and not db_field.choices:
+            from pages.dates import DATE_HINT, DateField
+
+            kwargs.pop("widget", None)  # the admin's calendar, or a form's Meta.widgets
+            hint = " ".join(str(text) for text in (db_field.help_text, DATE_HINT) if text)
+            return db_field.formfield(
+                form_class=DateField,
+                latest_days=366 * ADMIN_DATE_YEARS_AHEAD,
+                help_text=hint,
+                **kwargs,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 NUL = "\x00"
 
 
@@ -182,7 +210,7 @@ class RegisterAdminSite(admin.AdminSite):
         if not issubclass(admin_class, InputCheckedAdminMixin):
             admin_class = type(
                 admin_class.__name__,
-                (InputCheckedAdminMixin, admin_class),
+                (InputCheckedAdminMixin, GovukDatesAdminMixin, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         return super().register(model_or_iterable, admin_class, **options)

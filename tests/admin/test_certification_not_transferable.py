@@ -15,12 +15,14 @@ from django.utils import timezone
 from certification.models import Certification, CertificationCorrection
 from certification.services import correct_provider_or_body, save_certification_edit
 from certification.verdicts import Headline
+from pages.dates import DateField
 from tests.factories import (
     CertificationBodyFactory,
     CertificationFactory,
     CurriculumFactory,
     TrainingProviderFactory,
 )
+from tests.form_dates import as_posted
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,9 @@ def change_form_data(response, **changes):
         value = form[name].value()
         if value is None or value is False:
             continue
-        if isinstance(value, list | tuple):
+        if isinstance(form.fields[name], DateField):
+            data |= as_posted(form, name, value)
+        elif isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]
         else:
             data[name] = "on" if value is True else str(value)

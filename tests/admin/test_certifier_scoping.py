@@ -14,6 +14,7 @@ from tests.factories import (
     TrainingProviderFactory,
     UserFactory,
 )
+from tests.form_dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_certifier_cannot_move_another_body_certification(client, certifier_a, c
         reverse("admin:certification_certification_change_status", args=[cert_b.pk]),
         {
             "to_status": "suspended",
-            "effective_date": dt.date.today().isoformat(),
+            **date_fields("effective_date", dt.date.today().isoformat()),
             "reason": "Not mine to suspend",
             "version": cert_b.version,
         },
@@ -97,13 +98,13 @@ def test_certifier_cannot_add_a_certification_for_another_body(client, certifier
         reverse("admin:certification_certification_add"),
         {
             "status": "working_towards",
-            "effective_date": "2026-01-05",
+            **date_fields("effective_date", "2026-01-05"),
             "reason": "Applied",
             "provider": provider.pk,
             "body": body_b.pk,
             "role": "certified_service",
             "standards_edition": StandardsEdition.objects.get(is_current=True).pk,
-            "registered_on": "2026-01-05",
+            **date_fields("registered_on", "2026-01-05"),
         },
     )
     assert response.status_code == 200  # the form again, with an error on "body"

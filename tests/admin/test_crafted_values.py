@@ -6,6 +6,7 @@ autocomplete is checked on the server against their scope. A crafted value is a 
 import pytest
 from django.urls import reverse
 
+from pages.dates import DateField
 from providers.models import Curriculum, TrainingProvider
 from standards.models import StandardsEdition
 from tests.factories import (
@@ -14,6 +15,7 @@ from tests.factories import (
     TrainingProviderFactory,
     region,
 )
+from tests.form_dates import as_posted, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,9 @@ def change_form_data(response, **changes):
         value = form[name].value()
         if value is None:
             continue
-        if isinstance(value, list | tuple):
+        if isinstance(form.fields[name], DateField):
+            data |= as_posted(form, name, value)
+        elif isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]
         elif isinstance(value, bool):
             if value:
@@ -58,13 +62,13 @@ def change_form_data(response, **changes):
 def add_form_data(provider, body, **changes):
     return {
         "status": "working_towards",
-        "effective_date": "2026-01-05",
+        **date_fields("effective_date", "2026-01-05"),
         "reason": "Applied",
         "provider": provider.pk,
         "body": body.pk,
         "role": "certified_service",
         "standards_edition": StandardsEdition.objects.get(is_current=True).pk,
-        "registered_on": "2026-01-05",
+        **date_fields("registered_on", "2026-01-05"),
     } | changes
 
 

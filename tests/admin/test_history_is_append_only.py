@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from certification.models import AccreditationChange, CertificationEvent
 from tests.factories import CertificationFactory
+from tests.form_dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -142,9 +143,9 @@ def test_site_administrator_records_an_accreditation_change_that_verdicts_respec
         {
             "body": body.pk,
             "status": "suspended",
-            "effective_date": today.isoformat(),
+            **date_fields("effective_date", today.isoformat()),
             "note": "UKAS sanction list, week 48",
-            "verified_on": today.isoformat(),
+            **date_fields("verified_on", today.isoformat()),
         },
     )
     assert response.status_code == 302

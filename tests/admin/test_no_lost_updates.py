@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from certification.models import Certification
 from certification.services import StaleCertificationError, save_certification_edit
+from pages.dates import DateField
 from tests.factories import CertificationFactory
+from tests.form_dates import as_posted, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +21,9 @@ def _form_data(response):
         value = form[name].value()
         if value is None:
             continue
-        if isinstance(value, list | tuple):
+        if isinstance(form.fields[name], DateField):
+            data |= as_posted(form, name, value)
+        elif isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]
         elif isinstance(value, bool):
             if value:
@@ -47,7 +51,7 @@ def test_second_of_two_concurrent_edits_is_refused(client, certifier_a, certifie
     assert first.status_code == 302
 
     client.force_login(certifier_b)
-    second = client.post(url, second_form | {"registered_on": "2020-02-02"})
+    second = client.post(url, second_form | date_fields("registered_on", "2020-02-02"))
     assert second.status_code == 200
     errors = " ".join(second.context["adminform"].form.non_field_errors())
     assert f"changed by {certifier_a}" in errors
@@ -90,7 +94,7 @@ def test_a_race_past_the_form_check_is_refused_and_writes_nothing(
         return cleaned
 
     monkeypatch.setattr(forms.CertificationChangeForm, "clean", clean_then_someone_saves)
-    response = client.post(url, data | {"registered_on": "2020-02-02"}, follow=True)
+    response = client.post(url, data | date_fields("registered_on", "2020-02-02"), follow=True)
     assert "since you opened it" in response.text
     certification.refresh_from_db()
     assert str(certification.registered_on) != "2020-02-02"

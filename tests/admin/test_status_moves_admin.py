@@ -12,6 +12,7 @@ from certification.models import Certification, CertificationEvent
 from certification.services import move_certification
 from certification.statuses import ALLOWED_MOVES, Status
 from tests.factories import CertificationFactory
+from tests.form_dates import date_fields, posted_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +36,19 @@ def _move_url(certification):
 def _post_move(client, certification, to_status, **overrides):
     data = {
         "to_status": to_status,
-        "effective_date": timezone.localdate().isoformat(),
+        **date_fields("effective_date", timezone.localdate().isoformat()),
         "reason": "Surveillance visit found trainers without current certificates",
         "version": certification.version,
     }
     if to_status == Status.CERTIFIED:
         data |= {
             "certificate_number": f"RRN-NEW-{certification.pk}",
-            "certified_on": timezone.localdate().isoformat(),
-            "valid_until": (timezone.localdate() + dt.timedelta(days=3 * 365)).isoformat(),
+            **date_fields("certified_on", timezone.localdate().isoformat()),
+            **date_fields(
+                "valid_until", (timezone.localdate() + dt.timedelta(days=3 * 365)).isoformat()
+            ),
         }
-    data |= overrides
+    data = posted_dates(data | overrides, ("effective_date", "certified_on", "valid_until"))
     return client.post(_move_url(certification), data)
 
 
@@ -186,16 +189,16 @@ def test_adding_a_certification_records_its_first_event(client, certifier_a, bod
         reverse("admin:certification_certification_add"),
         {
             "status": "certified",
-            "effective_date": "2026-01-05",
+            **date_fields("effective_date", "2026-01-05"),
             "reason": "Existing certificate brought onto the register",
             "certificate_number": "rrn-0900",
-            "certified_on": "2025-12-01",
-            "valid_until": "2028-12-01",
+            **date_fields("certified_on", "2025-12-01"),
+            **date_fields("valid_until", "2028-12-01"),
             "provider": provider.pk,
             "body": body_a.pk,
             "role": "certified_service",
             "standards_edition": StandardsEdition.objects.get(is_current=True).pk,
-            "registered_on": "2025-01-05",
+            **date_fields("registered_on", "2025-01-05"),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -218,13 +221,13 @@ def test_adding_a_certification_needs_a_reason(client, certifier_a, body_a):
         reverse("admin:certification_certification_add"),
         {
             "status": "working_towards",
-            "effective_date": "2026-01-05",
+            **date_fields("effective_date", "2026-01-05"),
             "reason": " ",
             "provider": provider.pk,
             "body": body_a.pk,
             "role": "certified_service",
             "standards_edition": StandardsEdition.objects.get(is_current=True).pk,
-            "registered_on": "2025-01-05",
+            **date_fields("registered_on", "2025-01-05"),
         },
     )
     assert response.status_code == 200

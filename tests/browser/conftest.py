@@ -122,6 +122,9 @@ def page(browser, live_server, register_data):
 
 @pytest.fixture
 def page_without_javascript(browser, live_server, register_data):
+    """A tab with JavaScript off: forms post and pages load as they would for a reader
+    without it (axe runs on a copy of it; tests.browser.accessibility.page_axe_can_run_on)."""
     context, page = _new_page(browser, live_server, java_script_enabled=False)
+    page.javascript_enabled = False
     yield page
     context.close()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from certification.staff import add_body_staff
 from certification.statuses import Status
 from tests.browser.accessibility import assert_no_axe_violations
+from tests.browser.screenshots import save_screenshots
 from tests.factories import (
     TEST_PASSWORD,
     CertificationBodyFactory,
@@ -87,6 +88,30 @@ def test_certificate_fields_stay_in_sight_without_javascript(
 
     expect(page.locator("#certificate-fields")).to_contain_text("only for a move to Certified")
     expect(page.get_by_label("Certificate number")).to_be_visible()
+
+
+def test_a_move_date_is_typed_as_day_month_and_year(page, certifier_and_certification):
+    certifier, certification = certifier_and_certification
+    _sign_in_to_the_admin(page, certifier)
+    page.goto(f"/admin/certification/certification/{certification.pk}/change-status/")
+    page.get_by_label("Suspended").check()
+    page.get_by_label("Reason").fill("Trainers' own certificates lapsed at surveillance")
+    date = page.get_by_role("group", name="Effective date")
+    date.get_by_label("Day").fill("1")
+    date.get_by_label("Month").fill("")
+    date.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Record status change").click()
+    expect(page.locator(".field-effective_date .errorlist")).to_have_text(
+        "Effective date must include a month"
+    )
+    assert "govuk-input--error" in date.get_by_label("Month").get_attribute("class")
+    save_screenshots(page, "admin-change-status-date-error")
+
+    date.get_by_label("Month").fill(str(certification.events.get().effective_date.month))
+    date.get_by_label("Day").fill(str(certification.events.get().effective_date.day))
+    date.get_by_label("Year").fill(str(certification.events.get().effective_date.year))
+    page.get_by_role("button", name="Record status change").click()
+    expect(page.locator(".messagelist")).to_contain_text("Calm Approaches is now suspended")
 
 
 def test_certifications_list_keeps_its_columns_in_sight_at_1280(page, certifier_and_certification):

@@ -68,12 +68,7 @@ def _save(page):
 
 @pytest.mark.parametrize(
     "javascript",
-    [
-        True,
-        # Known problem: without JavaScript this journey hangs in CI (the live server waits on a
-        # request that never completes). Skipped so the suite finishes; to be fixed.
-        pytest.param(False, marks=pytest.mark.skip(reason="hangs without JavaScript: open")),
-    ],
+    [True, False],
     ids=["with JavaScript", "without"],
 )
 def test_a_check_date_typed_as_day_month_and_year(request, care_home, javascript):
