@@ -389,4 +389,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The status of a certification record (its events), apart from a headline's status.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificationStatusEnum": "certification.statuses.Status",
+        "FirstStatusEnum": "api.certification_serializers.FIRST_STATUSES",
+        "HeadlineStatusEnum": "api.serializers.STATUSES",
+    },
 }
