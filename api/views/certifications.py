@@ -17,34 +17,41 @@ from ..certification_serializers import (
     BulkResultSerializer,
     CertificationChangeSerializer,
     CertificationCreateSerializer,
+    ProblemSerializer,
     StatusMoveSerializer,
 )
 from ..idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ..permissions import BodyToken, token_body
 from ..preconditions import IF_MATCH_DESCRIPTION, check_if_match
 
-PROBLEM = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="Problem details (application/problem+json)"
+PROBLEM_TYPE = "application/problem+json"
+
+
+def problems(**descriptions):
+    """Error responses as problem details: {(status, media type): response}."""
+    return {
+        (int(code.removeprefix("e")), PROBLEM_TYPE): OpenApiResponse(
+            ProblemSerializer, description=description
+        )
+        for code, description in descriptions.items()
+    }
+
+
+REFUSALS = problems(
+    e401="No token, or it is unknown, expired or revoked",
+    e403="Not a certification body's token, or a read-only one on a write",
 )
-REFUSALS = {
-    401: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="No token, or it is unknown, expired or revoked"
-    ),
-    403: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Not a certification body's token, or a read-only one on a write",
-    ),
-}
-NOT_FOUND = {404: OpenApiResponse(OpenApiTypes.OBJECT, description="Not one of your body's")}
-INVALID = {400: OpenApiResponse(OpenApiTypes.OBJECT, description="Refused: see `errors`")}
-REPLAYED = {422: OpenApiResponse(OpenApiTypes.OBJECT, description="Idempotency-Key reused")}
-STALE = {
-    412: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="The record changed since the If-Match ETag was read"
-    )
-}
+NOT_FOUND = problems(e404="Not one of your body's certifications")
+INVALID = problems(e400="Refused (what the admin refuses): see `errors`")
+REPLAYED = problems(e422="This Idempotency-Key was used with another request")
+STALE = problems(e412="The record changed since the ETag sent as If-Match was read")
+# On the answers that carry a record (an error carries none).
 ETAG_HEADER = OpenApiParameter(
-    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True, description="Its version"
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The record's version: send it as If-Match with a change",
 )
 
 
@@ -153,7 +160,7 @@ class CertificationDetail(BodyCertificationView):
             **REFUSALS,
             **NOT_FOUND,
             **STALE,
-            428: OpenApiResponse(OpenApiTypes.OBJECT, description="If-Match was not sent"),
+            **problems(e428="If-Match was not sent"),
         },
         operation_id="certification_partial_update",
         description="Change a certification's registration date, standards edition, role, "
