@@ -122,6 +122,9 @@ def test_a_body_registers_a_certification_with_its_first_event_and_scope(
     (event,) = answer["history"]
     assert event["to_status"] == "certified"
     assert event["recorded_by"] == owner.email
+    # The audit trail names the token's owner, as it names the signed-in user of the admin.
+    assert certification.events.get().recorded_by == owner
+    assert {h.history_user for h in certification.history.all()} == {owner}
 
 
 def test_a_new_certification_starts_working_towards_by_default(api, provider):
@@ -498,7 +501,7 @@ def test_an_unusable_key_is_refused(api, provider, key):
 # --- bulk -------------------------------------------------------------------------------
 
 
-def test_bulk_registers_every_record(api, body_a):
+def test_bulk_registers_every_record(api, client, body_a):
     providers = TrainingProviderFactory.create_batch(3)
     records = [certified(p, certificate_number=f"RRN-BULK-{n}") for n, p in enumerate(providers)]
 
@@ -509,6 +512,8 @@ def test_bulk_registers_every_record(api, body_a):
         p.slug for p in providers
     ]
     assert Certification.objects.filter(body=body_a).count() == 3
+    listed = client.get("/api/v1/providers/?status=certified").json()["results"]
+    assert {row["slug"] for row in listed} == {p.slug for p in providers}
 
 
 def test_bulk_is_all_or_nothing_with_errors_by_record(api):
