@@ -74,9 +74,11 @@ class BodyCertificationView(GenericAPIView):
         """One of the token's body's certifications, or 404 (another body's too)."""
         return get_object_or_404(writes.body_certifications(token_body(self.request)), pk=pk)
 
-    def answer(self, certification, status_code=status.HTTP_200_OK):
-        fresh = self.certification(certification.pk)
-        data = writes.certification_answer(fresh, self.request)
+    def answer(self, certification, status_code=status.HTTP_200_OK, *, reread=True):
+        """The certification as kept now (`reread` after a write: what the write saved)."""
+        if reread:
+            certification = self.certification(certification.pk)
+        data = writes.certification_answer(certification, self.request)
         return Response(
             BodyCertificationSerializer(data).data,
             status=status_code,
@@ -149,7 +151,7 @@ class CertificationDetail(BodyCertificationView):
         operation_id="certification_retrieve",
     )
     def get(self, request, pk):
-        return self.answer(self.certification(pk))
+        return self.answer(self.certification(pk), reread=False)
 
     @extend_schema(
         request=CertificationChangeSerializer,

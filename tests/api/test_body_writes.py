@@ -584,3 +584,36 @@ def test_a_site_administrators_token_acts_for_its_body_only(client, body_a, body
     assert created.status_code == 201
     assert Certification.objects.get(pk=created.json()["id"]).body == body_a
     assert other.status_code == 404
+
+
+# --- query budgets ----------------------------------------------------------------------
+
+
+def test_reading_a_record_costs_the_same_however_long_its_history_and_scope(api, body_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(certification):
+        with CaptureQueriesContext(connection) as context:
+            assert api.get(f"{URL}{certification.pk}/").status_code == 200
+        return len(context)
+
+    short = CertificationFactory(body=body_a)
+    long = CertificationFactory(body=body_a)
+    long.populations.set(Population.objects.all())
+    long.settings.set(Setting.objects.all())
+    for n in range(3):
+        api.post(
+            f"{URL}{long.pk}/status-moves/",
+            {
+                "to_status": "suspended" if n % 2 == 0 else "certified",
+                "effective_date": str(TODAY),
+                "reason": f"Move {n}",
+                "certificate_number": long.certificate_number,
+                "certified_on": "2025-01-01",
+                "valid_until": "2028-01-01",
+            },
+        )
+    assert long.events.count() == 4
+
+    assert queries(short) == queries(long) <= 12
