@@ -6,6 +6,7 @@ body's own); the rules (allowed moves, dates, reasons, certificate numbers, scop
 admin's, in `certification.services`, applied by `api.certification_writes`.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certification.models import Certification
@@ -211,8 +212,14 @@ class StatusMoveSerializer(CertificateFieldsSerializer):
     reason = _text(max_length=2000, allow_blank=True, help_text="Why: shown in the public history")
 
 
+@extend_schema_field(CertificationCreateSerializer(many=True))
+class CertificationRecordsField(serializers.ListField):
+    """The records of a bulk upload: each is checked as one POST /api/v1/certifications/
+    (by `api.certification_writes.register_many`, which knows the token's body)."""
+
+
 class BulkCertificationsSerializer(serializers.Serializer):
-    certifications = serializers.ListField(
+    certifications = CertificationRecordsField(
         child=serializers.JSONField(),
         min_length=1,
         max_length=MAX_LIST,
