@@ -81,6 +81,10 @@ def _replay(stored, fingerprint):
     )
 
 
+def _stored(token, key):
+    return IdempotencyKey.objects.filter(token=token, key=key).first()
+
+
 def idempotent(write):
     """Run `write()` (which answers a Response, or raises) at most once per key."""
 
@@ -90,7 +94,7 @@ def idempotent(write):
             return write()
         fingerprint = _fingerprint(request)
         IdempotencyKey.objects.expired().delete()
-        stored = IdempotencyKey.objects.filter(token=request.auth, key=key).first()
+        stored = _stored(request.auth, key)
         if stored is not None:
             return _replay(stored, fingerprint)
         try:
@@ -107,7 +111,7 @@ def idempotent(write):
                         created_at=timezone.now(),
                     )
         except IntegrityError:
-            stored = IdempotencyKey.objects.filter(token=request.auth, key=key).first()
+            stored = _stored(request.auth, key)
             if stored is None:
                 raise
             return _replay(stored, fingerprint)

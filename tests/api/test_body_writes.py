@@ -617,3 +617,39 @@ def test_reading_a_record_costs_the_same_however_long_its_history_and_scope(api,
     assert long.events.count() == 4
 
     assert queries(short) == queries(long) <= 12
+
+
+def test_a_retry_racing_the_first_request_is_rolled_back_and_gets_its_answer(
+    api, token_a, provider, monkeypatch
+):
+    """Two requests with one key at once: neither finds the key kept, both write; the
+    second's key is refused by the unique constraint, so its write is rolled back and it
+    answers what the first kept (here kept directly, as the first request would)."""
+    import hashlib
+
+    from api import idempotency
+
+    body = certified(provider)
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    IdempotencyKey.objects.create(
+        token=token_a[0],
+        key="race",
+        fingerprint=hashlib.sha256(f"POST {URL}\n{text}".encode()).hexdigest(),
+        status=201,
+        body={"kept": "the first answer"},
+    )
+    real, look_ups = idempotency._stored, []
+
+    def stored(*args):  # its first look-up ran before the first request committed
+        look_ups.append(args)
+        return None if len(look_ups) == 1 else real(*args)
+
+    monkeypatch.setattr(idempotency, "_stored", stored)
+
+    response = api.post(URL, body, HTTP_IDEMPOTENCY_KEY="race")
+
+    assert response.status_code == 201
+    assert response.json() == {"kept": "the first answer"}
+    assert len(look_ups) == 2
+    assert not Certification.objects.exists()
+    assert not CertificationEvent.objects.exists()
