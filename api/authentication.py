@@ -34,6 +34,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This token is not valid: it may have expired or been revoked"
             )
+        if not token.membership.user.is_active:
+            # Its owner can no longer sign in: their tokens stop working too.
+            raise exceptions.AuthenticationFailed("This token's owner can no longer sign in")
         now = timezone.now()
         if (
             token.last_used_at is None

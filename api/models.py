@@ -6,6 +6,7 @@ stored as it is, finds the row. A token acts for its membership's organisation, 
 write scope, until it expires or is revoked; deleting the membership deletes its tokens.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -117,3 +118,40 @@ class ApiToken(models.Model):
     @property
     def is_usable(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# How long a client may retry a POST with the same Idempotency-Key and get the first answer.
+IDEMPOTENCY_KEY_LIFETIME = dt.timedelta(hours=24)
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+class IdempotencyKeyQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        return self.filter(created_at__lte=(now or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME)
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, kept for 24 hours so
+    that a retry with the same key (by the same token) gets that answer and writes nothing.
+    Only successful writes are kept: a refused one wrote nothing, so retrying it is safe."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=MAX_IDEMPOTENCY_KEY_LENGTH)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, path and JSON body of the request"
+    )
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IdempotencyKeyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_once_per_token")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created_idx")]
+
+    def __str__(self):
+        return f"{self.key} ({self.token_id})"

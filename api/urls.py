@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import bodies, certificates, changes, compliance, providers, standards
+from .views import bodies, certificates, certifications, changes, compliance, providers, standards
 
 app_name = "api"
 
@@ -30,6 +30,23 @@ urlpatterns = [
     path("standards/<slug:slug>/", api(standards.StandardsEditionDetail), name="standards_detail"),
     path("vocabulary/", api(standards.Vocabulary), name="vocabulary"),
     path("changes/", api(changes.ChangeFeed), name="changes"),
+    # A certification body's own records, with its API token (api/views/certifications.py).
+    path("certifications/", api(certifications.CertificationCreate), name="certification_list"),
+    path(
+        "certifications/bulk/",
+        api(certifications.CertificationBulkCreate),
+        name="certification_bulk",
+    ),
+    path(
+        "certifications/<int:pk>/",
+        api(certifications.CertificationDetail),
+        name="certification_detail",
+    ),
+    path(
+        "certifications/<int:pk>/status-moves/",
+        api(certifications.CertificationStatusMoves),
+        name="certification_status_moves",
+    ),
     # An organisation's own compliance: its tokens, or its members signed in.
     path(
         "service-providers/<slug:slug>/arrangements/",

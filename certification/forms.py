@@ -13,8 +13,14 @@ from . import models
 from .certificate_check import MAX_CERTIFICATE_NUMBER_LENGTH
 from .certificate_numbers import EXAMPLE_CERTIFICATE_NUMBER, certificate_key
 from .models import DUPLICATE_NUMBER_MESSAGE, AccreditationChange, Certification
-from .services import Certificate, normalise_certificate_number, stale_message
-from .statuses import ALLOWED_MOVES, CURRENT_STATUSES, Status
+from .services import (
+    Certificate,
+    check_no_current_certification,
+    normalise_certificate_number,
+    scope_errors,
+    stale_message,
+)
+from .statuses import ALLOWED_MOVES, Status
 
 # Everything an editor may change on a certification; status, certificate number and dates
 # change only through status moves; provider and body are chosen once, when it is created
@@ -149,20 +155,15 @@ class ScopeFieldsMixin:
 
     def clean_scope_fields(self, provider, body):
         data = self.cleaned_data
-        problems = self.instance.scope_problems(
-            provider=provider, body=body, parent=data.get("parent"), curricula=data.get("curricula")
+        errors = scope_errors(
+            self.instance,
+            provider=provider,
+            body=body,
+            parent=data.get("parent"),
+            curricula=data.get("curricula"),
         )
-        if problems.get("parent") == "itself":
-            self.add_error("parent", "A certification cannot be its own parent")
-        elif problems.get("parent") == "other_body":
-            self.add_error("parent", "Choose a parent certification by the same certification body")
-        if foreign := problems.get("curricula"):
-            self.add_error(
-                "curricula",
-                "Choose only curricula of this training provider (or, for an affiliate, "
-                f"of its parent's provider): {', '.join(c.name for c in foreign)} "
-                "is another provider's",
-            )
+        for field, message in errors.items():
+            self.add_error(field, message)
 
 
 class CertificationChangeForm(ScopeFieldsMixin, forms.ModelForm):
@@ -234,17 +235,7 @@ class CertificationAddForm(ScopeFieldsMixin, CertificateFieldsMixin, forms.Model
         self.certificate = self.clean_certificate(data.get("status"))
         provider, body = data.get("provider"), data.get("body")
         self.clean_scope_fields(provider, body)
-        if (
-            provider
-            and body
-            and Certification.objects.filter(
-                provider=provider, body=body, status__in=CURRENT_STATUSES
-            ).exists()
-        ):
-            raise ValidationError(
-                "This provider already has a current certification with this body: "
-                "change its status instead"
-            )
+        check_no_current_certification(provider, body)
         return data
 
 

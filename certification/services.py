@@ -82,6 +82,45 @@ def _check_effective_date(effective_date, last_event, today):
         )
 
 
+CURRENT_CERTIFICATION_MESSAGE = (
+    "This provider already has a current certification with this body: change its status instead"
+)
+
+
+def check_no_current_certification(provider, body):
+    """A provider has at most one current certification per body (the database holds the
+    same rule): a new one is refused while another is current."""
+    if (
+        provider is not None
+        and body is not None
+        and Certification.objects.filter(
+            provider=provider, body=body, status__in=CURRENT_STATUSES
+        ).exists()
+    ):
+        raise ValidationError(CURRENT_CERTIFICATION_MESSAGE)
+
+
+def scope_errors(certification, *, provider, body, parent, curricula):
+    """{field: message} for the scope fields whose valid values depend on the provider and
+    body (`Certification.scope_problems`), in the words of every form that edits them: the
+    admin's and the API's."""
+    problems = certification.scope_problems(
+        provider=provider, body=body, parent=parent, curricula=curricula
+    )
+    errors = {}
+    if problems.get("parent") == "itself":
+        errors["parent"] = "A certification cannot be its own parent"
+    elif problems.get("parent") == "other_body":
+        errors["parent"] = "Choose a parent certification by the same certification body"
+    if foreign := problems.get("curricula"):
+        errors["curricula"] = (
+            "Choose only curricula of this training provider (or, for an affiliate, "
+            f"of its parent's provider): {', '.join(c.name for c in foreign)} "
+            "is another provider's"
+        )
+    return errors
+
+
 def _check_reason(reason):
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter the reason for this change"})
@@ -111,6 +150,7 @@ def register_certification(
         )
     _check_reason(reason)
     _check_effective_date(effective_date, None, today)
+    check_no_current_certification(provider, body)
     number = certified_on = valid_until = None
     if status == Status.CERTIFIED:
         _check_certificate(certificate, effective_date)

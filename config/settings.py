@@ -397,4 +397,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_problems",
     ],
+    # The status of a certification record (its events), apart from a headline's status.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificationStatusEnum": "certification.statuses.Status",
+        "FirstStatusEnum": "api.certification_serializers.FIRST_STATUSES",
+        "HeadlineStatusEnum": "api.serializers.STATUSES",
+    },
 }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from certification.verdicts import long_date
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
+DATE_HINT = "For example, 27 3 2026"  # the component's hint: day, month and year as typed
 PARTS = ("day", "month", "year")
 
 
@@ -114,7 +115,7 @@ class DateField(forms.DateField):
             raise forms.ValidationError("Year must include 4 numbers", code="invalid")
         try:
             return dt.date(int(year), int(month), int(day))
-        except (ValueError, OverflowError) as error:  # 10 digits overflow a C int
+        except (ValueError, OverflowError) as error:  # a day or month past a C int overflows
             raise forms.ValidationError(
                 f"{self.subject} must be a real date", code="invalid"
             ) from error

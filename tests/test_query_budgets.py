@@ -299,6 +299,12 @@ NOT_LISTS = {
     "api:schema": "the OpenAPI schema, generated from the code",
     "api:docs": "Swagger UI's page, which reads the schema",
     "api:verifications": "POST only: its budget is in tests/api/test_verifications.py",
+    # A certification body's own records, with its API token (no session):
+    # their budgets are in tests/api/test_body_writes.py.
+    "api:certification_list": "POST only: registers one certification",
+    "api:certification_bulk": "POST only: registers up to 100 certifications",
+    "api:certification_detail": "one record with its history: budgeted with the token",
+    "api:certification_status_moves": "POST only: records one status move",
     "api_tokens:revoke": "POST only",
 }
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from standards.models import StandardsEdition
+from tests.api.body_tokens import auth, issue_token
 from tests.factories import CertificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,36 @@ HOSTILE_JSON = [
     {"certificates": ["RRN-1"], "scope": {"populations": ["\x00"]}},
     {"certificates": ["RRN-1"], "scope": {"unknown": ["x"]}},
 ]
+# A certification body's writes (sent with its write token, below).
+HOSTILE_WRITES = [
+    {"provider": None},
+    {"provider": "\x00", "effective_date": "2026-01-01", "reason": "x"},
+    {"provider": "x" * 10_000},
+    {"provider": ["a"], "reason": {"a": 1}, "effective_date": 20260101},
+    {"effective_date": "9999-12-31", "registered_on": "0001-01-01"},
+    {"reason": "\x00", "certificate_number": "\x00", "status": "certified"},
+    {"certificate_number": "x" * 10_000, "status": "certified", "certified_on": "2026-02-30"},
+    {"parent": "9" * 20, "curricula": ["9" * 20]},
+    {"parent": -1, "curricula": [None], "populations": [None]},
+    {"populations": "autism", "settings": {"a": 1}, "regions": ["\x00"]},
+    {"populations": ["x"] * 10_000},
+    {"role": "affiliate", "parent": 1, "standards_edition": "\x00"},
+    {"to_status": None, "effective_date": None, "reason": None},
+    {"to_status": "certified", "certified_on": "2026-01-01", "valid_until": "2025-01-01"},
+    {"is_archived": "maybe", "status": "withdrawn", "body": "\x00"},
+    {"certifications": None},
+    {"certifications": [None, "x", 1, []]},
+    {"certifications": [{}] * 101},
+    {"certifications": [{"provider": "\x00"}] * 3},
+]
+HOSTILE_HEADERS = [
+    {"HTTP_IF_MATCH": "\x00"},
+    {"HTTP_IF_MATCH": "x" * 10_000},
+    {"HTTP_IF_MATCH": ",,,W/"},
+    {"HTTP_IDEMPOTENCY_KEY": "x" * 10_000},
+    {"HTTP_IDEMPOTENCY_KEY": "\x00"},
+    {"HTTP_IDEMPOTENCY_KEY": "k", "HTTP_IF_MATCH": "*"},
+]
 
 
 @pytest.fixture
@@ -48,6 +79,7 @@ def valid_values():
     return {
         "slug": certification.provider.slug,
         "number": certification.certificate_number,
+        "id": certification.pk,
     }, {
         "/api/v1/certification-bodies/{slug}/": {"slug": certification.body.slug},
         "/api/v1/standards/{slug}/": {"slug": StandardsEdition.objects.get(is_current=True).slug},
@@ -118,4 +150,41 @@ def test_no_api_operation_gives_a_server_error_or_a_non_problem_error(
                     _check(client.generic(other.upper(), url), failures, f"{other} {url}")
 
     assert walked > 200, "the walk reached too few operations"
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.usefixtures("_quiet_logs")
+def test_no_body_write_gives_a_server_error_or_a_non_problem_error(schema, settings):
+    """The certification bodies' operations, with the body's write token: hostile ids,
+    JSON bodies and headers (If-Match, Idempotency-Key)."""
+    settings.API_THROTTLE_RATES = {
+        **settings.API_THROTTLE_RATES,
+        "token_anonymous": "100000/minute",
+    }
+    certification = CertificationFactory()
+    client = Client(raise_request_exception=False, **auth(issue_token(certification.body)[1]))
+    failures = []
+    walked = 0
+    for path, operations in schema["paths"].items():
+        if not path.startswith("/api/v1/certifications/"):
+            continue
+        url = path.format(id=certification.pk)
+        for method in operations:
+            for value in HOSTILE:
+                if "{id}" in path:
+                    hostile_url = path.format(id=value)
+                    response = client.generic(method.upper(), hostile_url, "{}", "application/json")
+                    _check(response, failures, f"{method} {hostile_url[:80]}")
+            for body in [*HOSTILE_JSON, *HOSTILE_WRITES]:
+                for headers in [{}, *HOSTILE_HEADERS]:
+                    response = client.generic(
+                        method.upper(), url, json.dumps(body), "application/json", **headers
+                    )
+                    _check(response, failures, f"{method} {url} {str(body)[:60]} {headers}"[:200])
+                    walked += 1
+            for raw in (b"\xff\xfe", b"{", b""):
+                response = client.generic(method.upper(), url, raw, "application/json")
+                _check(response, failures, f"{method} {url} raw {raw[:10]!r}")
+
+    assert walked > 500, "the walk reached too few operations"
     assert not failures, "\n".join(failures)

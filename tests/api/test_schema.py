@@ -70,3 +70,23 @@ def test_the_docs_page_is_served_by_the_site_inside_its_csp(client):
 
 def test_the_site_footer_links_to_the_api_docs(client):
     assert 'href="/api/v1/docs/"' in client.get("/accessibility/").content.decode()
+
+
+def test_the_schema_documents_the_bodies_writes_headers_and_refusals(schema):
+    paths = schema["paths"]
+    create = paths["/api/v1/certifications/"]["post"]
+    change = paths["/api/v1/certifications/{id}/"]["patch"]
+    move = paths["/api/v1/certifications/{id}/status-moves/"]["post"]
+    bulk = paths["/api/v1/certifications/bulk/"]["post"]
+
+    def headers(operation):
+        return {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+
+    assert "Idempotency-Key" in headers(create) and "Idempotency-Key" in headers(bulk)
+    assert headers(change)["If-Match"]["required"] is True
+    assert headers(move)["If-Match"].get("required", False) is False
+    assert "ETag" in paths["/api/v1/certifications/{id}/"]["get"]["responses"]["200"]["headers"]
+    assert {"400", "401", "403", "404", "412", "428"} <= set(change["responses"])
+    assert {"400", "401", "403", "422"} <= set(create["responses"])
+    assert "application/problem+json" in move["responses"]["412"]["content"]
+    assert create["security"] == [{"apiToken": []}]

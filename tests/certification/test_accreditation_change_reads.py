@@ -24,6 +24,7 @@ from certification.models import HeadlinePeriod
 from certification.statuses import AccreditationStatus
 from derived import writer
 from tests.factories import CertificationBodyFactory, CertificationFactory, TrainingProviderFactory
+from tests.form_dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def _suspend_in_the_admin(client, superuser, body):
         {
             "body": body.pk,
             "status": AccreditationStatus.SUSPENDED,
-            "effective_date": TODAY.isoformat(),
+            **date_fields("effective_date", TODAY),
             "note": "UKAS sanction list",
         },
     )
@@ -167,9 +168,9 @@ def _queries_recording_a_change(client, superuser, size):
             {
                 "body": body.pk,
                 "status": AccreditationStatus.WITHDRAWN,
-                "effective_date": TODAY.isoformat(),
+                **date_fields("effective_date", TODAY),
                 "note": "Withdrawn by UKAS",
-                "verified_on": TODAY.isoformat(),
+                **date_fields("verified_on", TODAY),
             },
         )
     assert response.status_code == 302

@@ -42,9 +42,8 @@ def test_a_single_iso_value_is_not_read_by_a_form():
         (("31", "2", "2026"), "Date of the check must be a real date"),
         (("1", "13", "2025"), "Date of the check must be a real date"),
         (("x", "1", "2025"), "Date of the check must be a real date"),
-        # Ten digits overflow a C int (the parts are cut to ten characters).
-        (("9" * 10, "1", "2025"), "Date of the check must be a real date"),
-        (("1", "9" * 10, "2025"), "Date of the check must be a real date"),
+        (("9999999999", "1", "2025"), "Date of the check must be a real date"),
+        (("1", "9999999999", "2025"), "Date of the check must be a real date"),
         (("1", "1", "25"), "Year must include 4 numbers"),
         (("1", "1", "1999"), "Date of the check must be the same as or after 1 January 2000"),
     ],
