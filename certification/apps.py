@@ -8,7 +8,7 @@ class CertificationConfig(AppConfig):
     name = "certification"
 
     def ready(self):
-        from derived import generation, writer
+        from derived import generation, versions, writer
 
         from . import headline_periods as periods
         from .models import (
@@ -36,6 +36,7 @@ class CertificationConfig(AppConfig):
 
         # Stored periods computed by other rules (a release that changed them, or a database
         # upgraded from before periods existed) are rebuilt by `migrate` itself.
+        versions.register(periods.KIND)
         post_migrate.connect(
             periods.rebuild_if_stale, sender=self, dispatch_uid="headline-periods-version"
         )
