@@ -25,6 +25,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Max
@@ -117,6 +118,7 @@ class EveryWritePath(RuleBasedStateMachine):
         super().__init__()
         # Each example starts from empty tables, as a deploy's first day would.
         call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
         load_vocabulary(apps)
         load_standards(apps)
         self.today = timezone.localdate()
