@@ -8,7 +8,7 @@ class CertificationConfig(AppConfig):
     name = "certification"
 
     def ready(self):
-        from derived import writer
+        from derived import generation, versions, writer
 
         from . import headline_periods as periods
         from .models import (
@@ -31,9 +31,12 @@ class CertificationConfig(AppConfig):
         )
         for model, receiver in receivers:
             post_save.connect(receiver, sender=model, dispatch_uid=f"headline-periods-{model}")
+        # The register shows these: a write starts a new data generation (derived.generation).
+        generation.watch([model for model, _receiver in receivers])
 
         # Stored periods computed by other rules (a release that changed them, or a database
         # upgraded from before periods existed) are rebuilt by `migrate` itself.
+        versions.register(periods.KIND)
         post_migrate.connect(
             periods.rebuild_if_stale, sender=self, dispatch_uid="headline-periods-version"
         )

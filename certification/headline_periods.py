@@ -342,6 +342,7 @@ RULES_MODULES = (
     "certification.statuses",
     "certification.models",
     "certification.querysets",
+    "pages.dates",  # the dates in the verdicts' words (long_date)
 )
 KIND = versions.Kind(
     name="headline_periods",

@@ -9,14 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import IntEnum
 
+from pages.dates import long_date  # verdicts' words name dates as every page does
+
 from .statuses import AccreditationStatus, Status
 
 ENDING_SOON_DAYS = 90
-
-
-def long_date(value: date) -> str:
-    """3 March 2027: the GOV.UK date style."""
-    return f"{value.day} {value:%B %Y}"
 
 
 class Headline(IntEnum):

@@ -10,7 +10,6 @@ from .models import (
     ComplianceCheck,
     Contract,
     ContractReview,
-    DataGeneration,
     FollowerAlert,
     ProviderFollower,
     ServiceProvider,
@@ -162,22 +161,6 @@ class AlertAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     readonly_fields = ("key", "created_at", "emailed_at")
-
-
-@admin.register(DataGeneration)
-class DataGenerationAdmin(admin.ModelAdmin):
-    """The token of the current data generation (compliance.generation), for inspection."""
-
-    list_display = ("name", "token")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,8 +7,20 @@ class ComplianceConfig(AppConfig):
     name = "compliance"
 
     def ready(self):
-        from . import generation
+        from derived import generation
 
-        # Every write of a watched record starts a new data generation
-        # (compliance.generation): overview rows and page content kept before are not reused.
-        generation.connect_signals()
+        from .models import (
+            ComplianceCheck,
+            Contract,
+            ContractReview,
+            ServiceProvider,
+            TrainingArrangement,
+        )
+
+        # What a compliance verdict or the overview reads beyond the register's records:
+        # every write of one starts a new compliance data generation (derived.generation),
+        # so overview rows and page content kept before are not reused.
+        generation.watch(
+            [ComplianceCheck, Contract, ContractReview, ServiceProvider, TrainingArrangement],
+            register=False,
+        )

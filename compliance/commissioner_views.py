@@ -20,11 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from derived import generation
 from pages import submissions
 from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
 
-from . import alert_pages, generation, overview_export
+from . import alert_pages, overview_export
 from .commissioner_forms import (
     ActionsCompletedForm,
     ContractForm,
@@ -71,7 +72,7 @@ def _overview(request, commissioner):
             if name not in ("state", "sort", "page")
         )
     )
-    rows = generation.reuse(
+    rows = generation.kept(
         # Today too: which services share their records changes at midnight.
         ("overview", commissioner.pk, on, timezone.localdate(), database_filters),
         lambda: overview_rows(filterset.qs, on),

@@ -11,7 +11,9 @@ either way (compliance.alerts.contract_decision_notices), once the answer is com
 from django.db import transaction
 from django.utils import timezone
 
-from . import alerts, generation
+from derived import generation
+
+from . import alerts
 from .models import Contract
 
 
@@ -47,7 +49,7 @@ def decide(contract: Contract, user, *, confirm: bool, terms: str) -> Contract:
             ).exists()
             raise (TermsChanged if still_pending else AlreadyDecided)(contract)
         # A queryset update sends no post_save: overviews kept before the answer are not
-        # shown again (compliance.generation).
+        # shown again (derived.generation).
         generation.compliance_changed()
         contract.confirmation, contract.decided_by, contract.decided_at = (
             confirmation,

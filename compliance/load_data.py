@@ -25,10 +25,9 @@ from certification.models import (
     CertificationEvent,
 )
 from certification.statuses import AccreditationStatus, Status
-from compliance import generation
 from compliance.load_actors import generated_check, make_bench_actors
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
-from derived import writer
+from derived import generation, writer
 from providers.models import TrainingProvider
 from standards.models import Population, Region, Setting, StandardsEdition
 

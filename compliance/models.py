@@ -619,19 +619,6 @@ class Alert(models.Model):
         return f"{self.subject} → {self.recipient}"
 
 
-class DataGeneration(models.Model):
-    """A token that changes whenever a watched record is written, so that work derived from
-    those records (overview rows, rendered pages) can be reused until then
-    (compliance.generation). One row per name, `register` and `compliance`; the token is
-    random, so a rolled-back write never brings back a token another state of the data had."""
-
-    name = models.CharField(max_length=40, unique=True)
-    token = models.UUIDField(default=uuid.uuid4)
-
-    def __str__(self):
-        return f"{self.name}: {self.token}"
-
-
 class ProviderFollowerQuerySet(models.QuerySet):
     def active(self):
         """Followers who confirmed their address and have not unsubscribed."""

@@ -24,6 +24,11 @@ certification body where another organisation's private records live (service pr
 commissioners, compliance checks). Here it answers only for an object the user may view in the
 admin (its ModelAdmin's queryset and view permission, as the change page checks); anything else
 is a 404, whether or not the object exists.
+
+Every admin request that may write (any method but GET and HEAD) runs in one batch of the one
+writer of derived data (derived.writer.batch): whatever a change form, its inlines, an action
+or an import saves, each provider's headline periods are worked out once and one new data
+generation started, just before the request's transaction commits.
 """
 
 from functools import wraps
@@ -39,6 +44,8 @@ from django.db import models
 from django.forms import ModelMultipleChoiceField
 from django.http import Http404
 from django.urls import path, reverse_lazy
+
+from derived import writer
 
 
 def is_key(field, value):
@@ -201,7 +208,10 @@ class RegisterAdminSite(admin.AdminSite):
         def inner(request, *args, **kwargs):
             if has_nul(request.GET) or (request.method == "POST" and has_nul(request.POST)):
                 raise BadRequest("The request contains a NUL character")
-            return checked_view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                return checked_view(request, *args, **kwargs)
+            with writer.batch():
+                return checked_view(request, *args, **kwargs)
 
         return inner
 

@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The data generations, read once a request (compliance.generation).
-    "compliance.generation.RequestGenerationsMiddleware",
+    # The data generations, read once a request (derived.generation).
+    "derived.generation.RequestGenerationsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.session_renewal.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 
 
@@ -12,3 +14,16 @@ class DerivedVersion(models.Model):
 
     def __str__(self):
         return f"{self.name} computed by {self.version}"
+
+
+class DataGeneration(models.Model):
+    """A token that changes whenever a watched record is written, so that work derived from
+    those records (overview rows, rendered pages, counts) can be reused until then
+    (derived.generation). One row per name, `register` and `compliance`; the token is
+    random, so a rolled-back write never brings back a token another state of the data had."""
+
+    name = models.CharField(max_length=40, unique=True)
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"

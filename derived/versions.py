@@ -23,6 +23,20 @@ class Kind:
     rebuild: Callable[[], None]
 
 
+_kinds = {}  # name -> Kind, each registered by the app that stores it
+
+
+def register(kind):
+    """`kind` is stored derived data that `rebuild_every_stale` keeps up to date."""
+    _kinds[kind.name] = kind
+
+
+def rebuild_every_stale(using="default"):
+    """Rebuild every registered kind not computed by today's code (after a restore brought
+    back what an older release stored). The names of those rebuilt."""
+    return [kind.name for kind in list(_kinds.values()) if rebuild_if_stale(kind, using)]
+
+
 def source_version(*module_names):
     """A hash of these modules' source files."""
     digest = hashlib.sha256()

@@ -4,7 +4,7 @@ Two kinds of derived data are written (each app registers the function that writ
 so this module, below every app, imports none of them):
 
 - `PERIODS`: providers whose headline periods must be worked out again (certification);
-- `GENERATIONS`: data generations to start anew (compliance.generation), which is what makes
+- `GENERATIONS`: data generations to start anew (derived.generation), which is what makes
   kept content, the register count and the vocabulary lists of the old data unused.
 
 Both are written in the writer's own transaction, never after it: the register is right the
@@ -26,7 +26,7 @@ from django.db import transaction
 
 PERIODS = "periods"
 GENERATIONS = "generations"
-# The data generations' names (compliance.generation): what the register shows, and what
+# The data generations' names (derived.generation): what the register shows, and what
 # compliance verdicts read (the register too).
 REGISTER, COMPLIANCE = "register", "compliance"
 REGISTER_DATA = (REGISTER, COMPLIANCE)  # a register record changed

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import override_settings
+
+from derived import generation, versions, writer
 
 # Recreated by `migrate` and referred to by natural key in the dump.
 NOT_DUMPED = ["contenttypes", "auth.permission"]
@@ -74,12 +76,24 @@ def restore(path: Path) -> None:
             env=_postgres_environment(),
             check=True,
         )
+        with writer.batch():
+            _restored_derived_data()
         return
     call_command("migrate", interactive=False, verbosity=0)
     # The dump holds the history as it was: loading many-to-many scope must not add to it.
-    with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+    # One batch: the derived data is written once, after every row is back.
+    with writer.batch(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", str(path), verbosity=0)
+        _restored_derived_data()
+
+
+def _restored_derived_data():
+    """Through the one writer: stored derived data an older release computed is rebuilt
+    (derived.versions), and a new data generation begins, so nothing kept before the restore
+    is served after it."""
+    versions.rebuild_every_stale()
+    generation.changed()
 
 
 def default_backup_name() -> str:

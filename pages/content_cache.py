@@ -11,7 +11,7 @@ kept in the cache (settings.CACHES) under
 - today's date (statuses change at midnight without a write),
 - the release (derived.release): a release that changes a template or a rule never serves
   what an older one rendered, even from a cache both share, and
-- the data generation it was rendered in (compliance.generation): every write of a record it
+- the data generation it was rendered in (derived.generation): every write of a record it
   shows starts a new generation in the same transaction, so no page ever shows content older
   than the last write, whichever process rendered it.
 
@@ -21,7 +21,6 @@ refused, so a form that posts can never be served to somebody else. Callers chec
 before asking for content, so kept content is only ever served to whoever may see it.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,8 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from compliance import generation
-from derived.release import release_stamp
+from derived import generation
 
 KEPT_SECONDS = 60 * 60  # a bound on memory; correctness comes from the key
 
@@ -54,8 +52,7 @@ def page_title(*parts, error=False):
 
 def _key(parts, generation_name):
     today = timezone.localdate().isoformat()
-    described = repr((*parts, today, release_stamp(), str(generation.current(generation_name))))
-    return "content:" + hashlib.sha256(described.encode()).hexdigest()
+    return "content:" + generation.key(*parts, today, name=generation_name)
 
 
 def remember(parts, render, generation_name=generation.REGISTER):

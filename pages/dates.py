@@ -3,7 +3,7 @@
 Every date field of the service's forms is a `DateField` (GOV.UK date input component,
 https://design-system.service.gov.uk/components/date-input/), posted as `<name>_day`,
 `<name>_month` and `<name>_year`, with the component's error messages. Dates are shown to people
-as "1 December 2026" (certification.verdicts.long_date; DATE_FORMAT, config/formats).
+as "1 December 2026" (`long_date`; DATE_FORMAT, config/formats).
 """
 
 import datetime as dt
@@ -12,11 +12,14 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from certification.verdicts import long_date
-
 EARLIEST_DATE = dt.date(2000, 1, 1)
 DATE_HINT = "For example, 27 3 2026"  # the component's hint: day, month and year as typed
 PARTS = ("day", "month", "year")
+
+
+def long_date(value: dt.date) -> str:
+    """3 March 2027: the GOV.UK date style."""
+    return f"{value.day} {value:%B %Y}"
 
 
 class GovukDateInput(forms.MultiWidget):

@@ -6,3 +6,11 @@ class ProvidersConfig(AppConfig):
 
     name = "providers"
     verbose_name = "Training providers"
+
+    def ready(self):
+        from derived import generation
+
+        from .models import Curriculum, TrainingProvider
+
+        # The register shows these: a write starts a new data generation (derived.generation).
+        generation.watch([Curriculum, TrainingProvider])

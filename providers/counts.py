@@ -7,16 +7,14 @@ record starts a new generation when it commits, in every process at once, so the
 never older than the last write, whatever the cache backend. Nothing clears it by hand.
 """
 
-from django.core.cache import cache
-
-from compliance import generation
-from derived.release import release_stamp
-
-KEPT_SECONDS = 60 * 60  # a bound on memory; correctness comes from the key
+from derived import generation
 
 
 def register_count():
     from .models import TrainingProvider
 
-    key = f"register:active-count:{release_stamp()}:{generation.current(generation.REGISTER)}"
-    return cache.get_or_set(key, lambda: TrainingProvider.objects.active().count(), KEPT_SECONDS)
+    return generation.kept(
+        ("register:active-count",),
+        lambda: TrainingProvider.objects.active().count(),
+        name=generation.REGISTER,
+    )

@@ -59,7 +59,7 @@ def vocabulary_terms(name):
     records: saving or deleting one starts a new generation when it commits, in every process
     at once, so a new body's filter is never refused and nothing clears the lists by hand.
     """
-    from compliance import generation
+    from derived import generation
     from derived.release import release_stamp
 
     model = _vocabulary_models()[name]

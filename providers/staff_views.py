@@ -3,7 +3,7 @@ sees them (`/providers/<slug>/manage/`).
 
 The provider comes only through `TrainingProvider.objects.for_user` (another provider's staff
 get a 404). Saving is an ordinary model save: django-simple-history records who changed
-what, and the register's data generation moves on commit (compliance.generation's signals),
+what, and the register's data generation moves on commit (derived.generation's signals),
 so kept pages and counts show the new details.
 """
 

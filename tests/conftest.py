@@ -57,14 +57,11 @@ def superuser(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (e.g. the register's cached filter choices) and
-    no kept overview rows."""
+    """Each test starts with an empty cache (kept content, the register's count and filter
+    choices, overview rows: everything kept is in it, derived.generation)."""
     from django.core.cache import cache
 
-    from compliance import generation
-
     cache.clear()
-    generation.forget_all()
 
 
 @pytest.fixture(autouse=True)
@@ -77,10 +74,21 @@ def _sessions_not_renewed(settings):
 
 @pytest.fixture
 def without_kept_content(monkeypatch):
-    """Pages render their content on every request (pages.content_cache keeps nothing), for
-    tests that count the queries of rendering it."""
+    """Pages render their content on every request (pages.content_cache keeps nothing) while
+    the data beneath it (counts, filter lists, overview rows) is still kept, for tests of
+    keeping that data."""
     from django.core.cache.backends.dummy import DummyCache
 
     from pages import content_cache
 
     monkeypatch.setattr(content_cache, "cache", DummyCache("kept-content", {}))
+
+
+@pytest.fixture
+def every_cache_off():
+    """Nothing is kept or reused (pages' content, counts, filter lists, overview rows): every
+    request works everything out afresh, for tests that count the queries of doing so."""
+    from tests.caches_off import nothing_kept
+
+    with nothing_kept():
+        yield

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
-from certification.verdicts import long_date as _long_date
+from pages.dates import long_date as _long_date
 
 register = template.Library()
 

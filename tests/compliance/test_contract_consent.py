@@ -19,10 +19,11 @@ from django.utils import timezone
 from certification.calendar import months_before
 from certification.services import move_certification
 from certification.statuses import Status
-from compliance import consent, generation
+from compliance import consent
 from compliance.alerts import send_due_alerts
 from compliance.contract_import import apply_contracts, read_contracts
 from compliance.models import Alert, Contract
+from derived import generation
 from tests.factories import (
     AlertFactory,
     CertificationFactory,

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from certification.services import move_certification
 from certification.statuses import Status
-from compliance import generation
-from compliance.models import DataGeneration
+from derived import generation
+from derived.models import DataGeneration
 from tests.factories import (
     CertificationFactory,
     ComplianceCheckFactory,

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.core.cache.backends.dummy import DummyCache
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -17,9 +16,8 @@ from certification.headline_periods import headline_periods
 from certification.models import Certification, HeadlinePeriod
 from certification.services import move_certification, record_accreditation_change
 from certification.statuses import ALLOWED_MOVES, AccreditationStatus, Status
-from pages import content_cache
-from providers import counts, filters
 from providers.models import TrainingProvider
+from tests.caches_off import nothing_kept
 from tests.factories import CertificationBodyFactory, CertificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,17 +61,14 @@ def _served(client):
     return [client.get(address).content.decode() for address in ADDRESSES]
 
 
-def _afresh(client, monkeypatch):
-    nothing = DummyCache("nothing-kept", {})
-    with monkeypatch.context() as patch:
-        for module in (content_cache, counts, filters):
-            patch.setattr(module, "cache", nothing)
+def _afresh(client):
+    with nothing_kept():
         return _served(client)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=writes)
-def test_served_register_equals_a_fresh_render_after_every_write(steps, monkeypatch):
+def test_served_register_equals_a_fresh_render_after_every_write(steps):
     cache.clear()
     client = Client()
     with transaction.atomic():
@@ -82,7 +77,7 @@ def test_served_register_equals_a_fresh_render_after_every_write(steps, monkeypa
         _served(client)  # keep the first generation's pages, count and lists
         for step in steps:
             _write(step, bodies)
-            assert _served(client) == _afresh(client, monkeypatch), step
+            assert _served(client) == _afresh(client), step
             for provider in TrainingProvider.objects.with_verdict_data():
                 stored = list(
                     HeadlinePeriod.objects.filter(provider=provider)

@@ -54,3 +54,20 @@ def test_the_source_hash_ignores_tests_and_installed_packages(tmp_path):
         (tmp_path / skipped).mkdir()
         (tmp_path / skipped / "x.py").write_text("changed = True\n")
     assert source_hash(tmp_path) == first
+
+
+def test_counts_and_overview_rows_are_not_served_to_another_release(db, settings):
+    """What derived.generation.kept keeps (the register's count, a commissioner's overview
+    rows) is keyed on the release too."""
+    from derived import generation
+
+    cache.clear()
+    settings.RELEASE = "release-1"
+    assert generation.kept(("rows",), lambda: "by release 1") == "by release 1"
+    assert generation.kept(("rows",), lambda: "not again") == "by release 1"
+
+    settings.RELEASE = "release-2"
+    assert generation.kept(("rows",), lambda: "by release 2") == "by release 2"
+
+    settings.RELEASE = "release-1"
+    assert generation.kept(("rows",), lambda: "not again") == "by release 1"

@@ -9,8 +9,7 @@ from certification.models import HeadlinePeriod
 from certification.services import move_certification
 from certification.statuses import Status
 from certification.verdicts import Headline
-from compliance import generation
-from derived import writer
+from derived import generation, writer
 from tests.factories import CertificationFactory
 
 pytestmark = pytest.mark.django_db

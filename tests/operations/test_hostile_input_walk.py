@@ -37,7 +37,8 @@ from certification.headline_periods import rebuild_all
 from certification.models import CertificationImport
 from certification.services import correct_provider_or_body, record_accreditation_change
 from certification.staff import add_body_staff
-from compliance.models import DataGeneration, FollowerAlert, ProviderFollower
+from compliance.models import FollowerAlert, ProviderFollower
+from derived.models import DataGeneration
 from tests.factories import (
     CertificationFactory,
     CurriculumFactory,

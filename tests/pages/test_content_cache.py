@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from certification.services import move_certification
 from certification.statuses import Status
-from compliance import generation
+from derived import generation
 from pages import content_cache
 from pages.content_cache import Content, remember
 from standards.models import Region

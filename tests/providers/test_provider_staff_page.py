@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.statuses import Status
-from compliance import generation
+from derived import generation
 from providers.models import TrainingProvider
 from tests.factories import (
     CertificationFactory,
