@@ -1,5 +1,6 @@
-"""The change feed: every status change on the register, oldest first after a cursor, so a
-client can keep its own copy in step (certification.feeds chooses what is public)."""
+"""The change feed: every status change on the register, in commit order after a cursor, so a
+client can keep its own copy in step (certification.feeds chooses what is public, and
+`commit_ordered` why no change can land behind a cursor it gave)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -8,34 +9,50 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from certification.feeds import describe, filtered_changes
+from certification.feeds import FeedCursor, commit_ordered, describe, filtered_changes
 
 from ..serializers import ChangeFeedSerializer
 
 CHANGES_PER_REQUEST = 100
-MAX_EVENT_ID = 2**63 - 1
+CURSOR_HELP = (
+    "The `next_since` of your last request (or the `cursor` of the last change you kept); "
+    "leave it out to start from the first change. A cursor is opaque: keep it as given. "
+    "A bare change id (a cursor from before 2 December 2026) is still accepted: it may "
+    "give some changes again, never fewer"
+)
+
+
+class CursorField(serializers.CharField):
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return FeedCursor.parse(text)
+        except ValueError:
+            self.fail("invalid_cursor")
 
 
 class ChangeQuery(serializers.Serializer):
-    since = serializers.IntegerField(
+    since = CursorField(
         required=False,
-        min_value=0,
-        max_value=MAX_EVENT_ID,
-        error_messages={"invalid": "Enter the id of the last change you saw, like 1234"},
+        error_messages={
+            "invalid_cursor": "Enter the next_since of your last request, or leave it out"
+        },
     )
     body = serializers.SlugField(required=False, max_length=220)
 
 
 class ChangeFeed(GenericAPIView):
-    """Status changes after `since` (the `id` of the last one a client saw), up to 100 a
-    request, oldest first; `next_since` is the `since` for the next request."""
+    """Status changes after the cursor `since`, up to 100 a request, in the order they were
+    committed; `next_since` is the `since` for the next request. A change still being
+    written in a long transaction (a bulk import) is held back until it commits, and no
+    change is ever committed behind a cursor this feed gave."""
 
     serializer_class = ChangeFeedSerializer
     pagination_class = None
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.INT, description="The last change id seen"),
+            OpenApiParameter("since", OpenApiTypes.STR, description=CURSOR_HELP),
             OpenApiParameter("body", OpenApiTypes.STR, description="Certification body slug"),
         ],
         operation_id="changes_list",
@@ -47,14 +64,14 @@ class ChangeFeed(GenericAPIView):
         filterset, changes = filtered_changes(filters)
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.form.errors)
-        since = query.validated_data.get("since", 0)
-        events = list(changes.filter(pk__gt=since).order_by("pk")[: CHANGES_PER_REQUEST + 1])
-        more = len(events) > CHANGES_PER_REQUEST
-        events = events[:CHANGES_PER_REQUEST]
+        since = query.validated_data.get("since")
+        events, more = commit_ordered(changes, since, limit=CHANGES_PER_REQUEST)
+        next_since = events[-1].feed_cursor if events else since
         answer = {
             "results": [
                 {
                     "id": event.pk,
+                    "cursor": str(event.feed_cursor),
                     "provider": {
                         "slug": event.certification.provider.slug,
                         "name": event.certification.provider.name,
@@ -74,7 +91,7 @@ class ChangeFeed(GenericAPIView):
                 }
                 for event in events
             ],
-            "next_since": events[-1].pk if events else (since or None),
+            "next_since": str(next_since) if next_since else None,
             "more": more,
         }
         return Response(self.get_serializer(answer).data)
