@@ -196,6 +196,11 @@ class FeedCursor:
         return cls(xact=xact, event=event, legacy=match["xact"] is None)
 
 
+class UnknownCursor(ValueError):
+    """A cursor this database cannot have given: it is ahead of every ended transaction (one
+    from another database server, after a restore into a new one, or made up)."""
+
+
 def commit_ordered(changes, after=None, *, limit):
     """Up to `limit` of the events `changes` after the cursor `after`, in commit order, and
     whether more are waiting now. Each event gets its `feed_cursor`.
@@ -219,9 +224,13 @@ def commit_ordered(changes, after=None, *, limit):
         return events[:limit], len(events) > limit
 
     column = f'"{EVENT_TABLE}"."xact_id"'
+    settled_below = _settled_below(connection)
+    if after is not None and not after.legacy and after.xact >= settled_below:
+        # Only a transaction below the horizon has ever been in a cursor, and it only rises.
+        raise UnknownCursor(str(after))
     changes = changes.annotate(
         feed_xact=RawSQL(f"{column}::text::bigint", (), output_field=BigIntegerField())
-    ).filter(_condition(f"{column} < %s::xid8", _settled_below(connection)))
+    ).filter(_condition(f"{column} < %s::xid8", settled_below))
     if after is not None and after.legacy:
         # A bare id from before the stamps: what that client may not have seen is every
         # event above it, and every event of a later transaction than the one that wrote it

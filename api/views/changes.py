@@ -9,7 +9,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from certification.feeds import FeedCursor, commit_ordered, describe, filtered_changes
+from certification.feeds import (
+    FeedCursor,
+    UnknownCursor,
+    commit_ordered,
+    describe,
+    filtered_changes,
+)
 
 from ..serializers import ChangeFeedSerializer
 
@@ -43,9 +49,23 @@ class ChangeQuery(serializers.Serializer):
 
 class ChangeFeed(GenericAPIView):
     """Status changes after the cursor `since`, up to 100 a request, in the order they were
-    committed; `next_since` is the `since` for the next request. A change still being
-    written in a long transaction (a bulk import) is held back until it commits, and no
-    change is ever committed behind a cursor this feed gave."""
+    committed; `next_since` is the `since` for the next request, `more` whether to ask again
+    now. A change still being written in a long transaction (a bulk import) is held back
+    until it commits (and so are the changes committed after it began), and no change is
+    ever committed behind a cursor this feed gave: a client that keeps `next_since` gets
+    every status change once.
+
+    What it carries: each status move of a certification on the register (added, certified,
+    suspended, reinstated, renewed, withdrawn, expired), as `/providers/changes/` lists them.
+    What it does not carry: edits of a certification's scope or role, provider details,
+    a certification body's UKAS accreditation changes, and archiving or bringing back a
+    provider or certification. An archived one's changes leave the feed; brought back, its
+    past changes return with positions behind clients' cursors and are not sent again. To
+    keep a complete copy, follow this feed for status moves and re-read
+    `/api/v1/providers/` and `/api/v1/certification-bodies/` in full from time to time (daily,
+    say): a provider missing from it has been archived. After the register is restored from
+    a backup into a new database server, an old cursor is refused (400): start again without
+    `since`."""
 
     serializer_class = ChangeFeedSerializer
     pagination_class = None
@@ -65,7 +85,12 @@ class ChangeFeed(GenericAPIView):
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.form.errors)
         since = query.validated_data.get("since")
-        events, more = commit_ordered(changes, since, limit=CHANGES_PER_REQUEST)
+        try:
+            events, more = commit_ordered(changes, since, limit=CHANGES_PER_REQUEST)
+        except UnknownCursor:
+            raise ValidationError(
+                {"since": ["This cursor is not one this register gave: start again without it"]}
+            ) from None
         next_since = events[-1].feed_cursor if events else since
         answer = {
             "results": [
