@@ -224,20 +224,16 @@ def commit_ordered(changes, after=None, *, limit):
         return events[:limit], len(events) > limit
 
     column = f'"{EVENT_TABLE}"."xact_id"'
-    settled_below = _settled_below(connection)
-    if after is not None and not after.legacy and after.xact >= settled_below:
-        # Only a transaction below the horizon has ever been in a cursor, and it only rises.
-        raise UnknownCursor(str(after))
     changes = changes.annotate(
         feed_xact=RawSQL(f"{column}::text::bigint", (), output_field=BigIntegerField())
-    ).filter(_condition(f"{column} < %s::xid8", settled_below))
+    ).filter(_condition(SETTLED.format(column=column)))
     if after is not None and after.legacy:
         # A bare id from before the stamps: what that client may not have seen is every
         # event above it, and every event of a later transaction than the one that wrote it
         # (some may come again; none is left out that this feed still can give).
-        xact = _xact_of_last_event_up_to(connection, after.event)
         changes = changes.filter(
-            Q(pk__gt=after.event) | Q(_condition(f"{column} > %s::xid8", xact))
+            Q(pk__gt=after.event)
+            | Q(_condition(LATER_THAN_LEGACY.format(column=column), after.event))
         )
     elif after is not None:
         changes = changes.filter(
@@ -247,9 +243,34 @@ def commit_ordered(changes, after=None, *, limit):
         )
     ordered = changes.order_by(RawSQL(column, (), output_field=BigIntegerField()).asc(), "pk")
     events = list(ordered[: limit + 1])
+    # Only a transaction below the horizon has ever been in a cursor, and it only rises.
+    if (
+        not events
+        and after is not None
+        and not after.legacy
+        and after.xact >= _settled_below(connection)
+    ):
+        raise UnknownCursor(str(after))
     for event in events:
         event.feed_cursor = FeedCursor(xact=event.feed_xact, event=event.pk)
     return events[:limit], len(events) > limit
+
+
+# Written by a transaction that has ended: below the oldest one still running, as the very
+# snapshot the rows are read with says (pg_current_snapshot is the statement's). The reader's
+# own transaction counts as ended when it is the oldest running: its events are visible to
+# it, every older one has ended and every other is younger. (A request never writes events
+# before reading the feed; a test that runs in one transaction does.)
+SETTLED = (
+    "({column} < pg_snapshot_xmin(pg_current_snapshot()) OR "
+    "({column} = pg_current_xact_id_if_assigned() "
+    "AND {column} = pg_snapshot_xmin(pg_current_snapshot())))"
+)
+LATER_THAN_LEGACY = (
+    "{column} > COALESCE((SELECT seen.xact_id FROM "
+    + EVENT_TABLE
+    + " seen WHERE seen.id <= %s ORDER BY seen.id DESC LIMIT 1), '0'::xid8)"
+)
 
 
 def _condition(sql, *params):
@@ -257,12 +278,8 @@ def _condition(sql, *params):
 
 
 def _settled_below(connection):
-    """The transaction id below which every transaction has ended (PostgreSQL).
-
-    The reader's own transaction counts as ended when it is the oldest still running: its
-    events are visible to it, every older one has ended and every other one is younger.
-    (A request never writes events before reading the feed; a test that runs in one
-    transaction does.)"""
+    """The transaction id below which every transaction has ended (PostgreSQL), as `SETTLED`
+    works it out."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
@@ -270,14 +287,3 @@ def _settled_below(connection):
         )
         oldest_running, own = cursor.fetchone()
     return oldest_running + 1 if own == oldest_running else oldest_running
-
-
-def _xact_of_last_event_up_to(connection, event_id):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT xact_id::text::bigint FROM {EVENT_TABLE} WHERE id <= %s "
-            "ORDER BY id DESC LIMIT 1",
-            [event_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else 0
