@@ -231,7 +231,7 @@ def test_a_cursor_from_another_database_server_is_refused(client):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's order")
 def test_on_sqlite_ids_are_the_commit_order(client):
     """SQLite runs one write transaction at a time, so its ids follow commit order."""
-    first, second = CertificationFactory.create_batch(2)
+    first, _second = CertificationFactory.create_batch(2)
     suspend(first)
 
     page = read(client)
