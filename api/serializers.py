@@ -177,7 +177,12 @@ class StandardsEditionDetailSerializer(StandardsEditionSerializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Pass the last one you saw as `since`")
+    id = serializers.IntegerField(
+        help_text="The change's id (not a cursor: ids do not follow commit order)"
+    )
+    cursor = serializers.CharField(
+        help_text="The `since` that gives the changes after this one (opaque)"
+    )
     provider = ProviderRefSerializer()
     body = BodyRefSerializer()
     certificate_number = serializers.CharField(allow_null=True)
@@ -191,8 +196,10 @@ class ChangeSerializer(serializers.Serializer):
 
 class ChangeFeedSerializer(serializers.Serializer):
     results = ChangeSerializer(many=True)
-    next_since = serializers.IntegerField(
-        allow_null=True, help_text="The `since` for the next request (null: nothing newer yet)"
+    next_since = serializers.CharField(
+        allow_null=True,
+        help_text="The `since` for the next request, an opaque cursor such as `1234-56` "
+        "(null: no change yet and no `since` given)",
     )
     more = serializers.BooleanField(help_text="Whether more changes are waiting now")
 

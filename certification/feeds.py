@@ -2,11 +2,20 @@
 
 For anyone who wants to watch the register. Newest first, filterable by date range and body;
 archived providers and certifications have left the register and are not shown.
+
+The API change feed (`/api/v1/changes/`) serves the same changes oldest first, in commit
+order, after a cursor (`commit_ordered`).
 """
+
+import re
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import BigIntegerField, BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -152,3 +161,129 @@ class ProviderChangesAtomFeed(StatusChangesAtomFeed):
 
     def items(self, provider):
         return public_status_changes().filter(certification__provider=provider)[:ATOM_ENTRIES]
+
+
+# -- The API change feed: commit order ---------------------------------------------------
+
+EVENT_TABLE = CertificationEvent._meta.db_table
+MAX_ID = 2**63 - 1
+CURSOR = re.compile(r"(?:(?P<xact>[0-9]{1,19})-)?(?P<event>[0-9]{1,19})")
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    """Where a client is in the change feed: just after event `event`, written by transaction
+    `xact` (0 on SQLite). Written "<xact>-<event>"; a bare "<event>" is a cursor from before
+    transaction stamps (`legacy`), still accepted."""
+
+    xact: int
+    event: int
+    legacy: bool = False
+
+    def __str__(self):
+        return str(self.event) if self.legacy else f"{self.xact}-{self.event}"
+
+    @classmethod
+    def parse(cls, text):
+        """The cursor `text` stands for; ValueError if it is not one this feed gives."""
+        match = CURSOR.fullmatch(text or "")
+        if not match:
+            raise ValueError(text)
+        event = int(match["event"])
+        xact = int(match["xact"]) if match["xact"] is not None else 0
+        if event > MAX_ID or xact > MAX_ID:
+            raise ValueError(text)
+        return cls(xact=xact, event=event, legacy=match["xact"] is None)
+
+
+class UnknownCursor(ValueError):
+    """A cursor this database cannot have given: it is ahead of every ended transaction (one
+    from another database server, after a restore into a new one, or made up)."""
+
+
+def commit_ordered(changes, after=None, *, limit):
+    """Up to `limit` of the events `changes` after the cursor `after`, in commit order, and
+    whether more are waiting now. Each event gets its `feed_cursor`.
+
+    On PostgreSQL an event's id is taken at INSERT, so ids do not follow commit order: a
+    long transaction (a bulk import) can commit low ids after a short one committed a higher
+    id, and a client already past that id would never see them. Events are therefore served
+    in the order of the transaction that wrote them (`xact_id`, migration 0010), then id, and
+    only events of transactions below the oldest one still running: those have all ended, and
+    a transaction that has not written yet gets a larger id. So nothing can ever be committed
+    behind a cursor this feed gave; an event of a long transaction is held back until it
+    ends. On SQLite writes are serial (one write transaction at a time), so ids follow commit
+    order and are enough."""
+    connection = connections[changes.db]
+    if connection.vendor != "postgresql":
+        if after is not None:
+            changes = changes.filter(pk__gt=after.event)
+        events = list(changes.order_by("pk")[: limit + 1])
+        for event in events:
+            event.feed_cursor = FeedCursor(xact=0, event=event.pk)
+        return events[:limit], len(events) > limit
+
+    column = f'"{EVENT_TABLE}"."xact_id"'
+    changes = changes.annotate(
+        feed_xact=RawSQL(f"{column}::text::bigint", (), output_field=BigIntegerField())
+    ).filter(_condition(SETTLED.format(column=column)))
+    if after is not None and after.legacy:
+        # A bare id from before the stamps: what that client may not have seen is every
+        # event above it, and every event of a later transaction than the one that wrote it
+        # (some may come again; none is left out that this feed still can give).
+        changes = changes.filter(
+            Q(pk__gt=after.event)
+            | Q(_condition(LATER_THAN_LEGACY.format(column=column), after.event))
+        )
+    elif after is not None:
+        changes = changes.filter(
+            _condition(
+                f'({column}, "{EVENT_TABLE}"."id") > (%s::xid8, %s)', after.xact, after.event
+            )
+        )
+    ordered = changes.order_by(RawSQL(column, (), output_field=BigIntegerField()).asc(), "pk")
+    events = list(ordered[: limit + 1])
+    # Only a transaction below the horizon has ever been in a cursor, and it only rises.
+    if (
+        not events
+        and after is not None
+        and not after.legacy
+        and after.xact >= _settled_below(connection)
+    ):
+        raise UnknownCursor(str(after))
+    for event in events:
+        event.feed_cursor = FeedCursor(xact=event.feed_xact, event=event.pk)
+    return events[:limit], len(events) > limit
+
+
+# Written by a transaction that has ended: below the oldest one still running, as the very
+# snapshot the rows are read with says (pg_current_snapshot is the statement's). The reader's
+# own transaction counts as ended when it is the oldest running: its events are visible to
+# it, every older one has ended and every other is younger. (A request never writes events
+# before reading the feed; a test that runs in one transaction does.)
+SETTLED = (
+    "({column} < pg_snapshot_xmin(pg_current_snapshot()) OR "
+    "({column} = pg_current_xact_id_if_assigned() "
+    "AND {column} = pg_snapshot_xmin(pg_current_snapshot())))"
+)
+LATER_THAN_LEGACY = (
+    "{column} > COALESCE((SELECT seen.xact_id FROM "
+    + EVENT_TABLE
+    + " seen WHERE seen.id <= %s ORDER BY seen.id DESC LIMIT 1), '0'::xid8)"
+)
+
+
+def _condition(sql, *params):
+    return RawSQL(sql, tuple(str(p) for p in params), output_field=BooleanField())
+
+
+def _settled_below(connection):
+    """The transaction id below which every transaction has ended (PostgreSQL), as `SETTLED`
+    works it out."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+            "pg_current_xact_id_if_assigned()::text::bigint"
+        )
+        oldest_running, own = cursor.fetchone()
+    return oldest_running + 1 if own == oldest_running else oldest_running

@@ -8,6 +8,7 @@ from django.utils import timezone
 from certification.services import move_certification
 from certification.statuses import Status
 from standards.models import Population
+from tests.change_feed import wait_until_settled
 from tests.factories import CertificationBodyFactory, CertificationFactory, TrainingProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +211,7 @@ def test_standards_and_vocabulary(client):
 
 
 def test_change_feed_keeps_a_client_in_step_with_since(client, calm_minds):
+    wait_until_settled()
     first = client.get("/api/v1/changes/").json()
     assert [change["to_status"] for change in first["results"]] == ["certified"]
     assert first["more"] is False
@@ -221,6 +223,7 @@ def test_change_feed_keeps_a_client_in_step_with_since(client, calm_minds):
         reason="Complaint",
         today=max(dt.date(2026, 3, 1), timezone.localdate()),
     )
+    wait_until_settled()
     after = client.get(f"/api/v1/changes/?since={first['next_since']}").json()
 
     assert [change["to_status"] for change in after["results"]] == ["suspended"]
