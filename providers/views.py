@@ -25,6 +25,7 @@ from .filters import TrainingProviderFilterSet
 from .follow_views import FollowForm
 from .models import TrainingProvider
 from .profile import provider_profile
+from .register_rows import register_rows
 
 
 def page_number(raw, num_pages):
@@ -66,7 +67,7 @@ class TrainingProviderListView(ListView):
         self.today = timezone.localdate()
         self.filterset = TrainingProviderFilterSet(
             self.request.GET,
-            queryset=TrainingProvider.objects.active().with_verdict_data(),
+            queryset=TrainingProvider.objects.active(),
             on=self.today,
         )
         return self.filterset.qs
@@ -78,6 +79,14 @@ class TrainingProviderListView(ListView):
         page = paginator.page(page_number(self.request.GET.get("page"), paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def page_rows(self, page):
+        """The page's rows from their headline periods (providers.register_rows); the count
+        and page numbers come from the queryset without the period's join."""
+        if not page.paginator.count:
+            return []
+        providers = self.object_list.with_headline(self.today)
+        return register_rows(providers[page.start_index() - 1 : page.end_index()], self.today)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
@@ -85,7 +94,7 @@ class TrainingProviderListView(ListView):
         context.update(
             filterset=filterset,
             form=filterset.form,
-            rows=[(p, p.headline(self.today)) for p in context["page_obj"].object_list],
+            rows=self.page_rows(context["page_obj"]),
             today=self.today,
             active_filters=filterset.active_filters(),
             sort=filterset.sort_value,
