@@ -72,9 +72,9 @@ class RegisterRow:
         return self.kind == Headline.CERTIFIED
 
 
-def register_rows(providers, on):
-    """[RegisterRow] for `providers` (a page of the register: ordered, annotated with its
-    headline on `on` by `with_headline`, sliced) on `on`."""
+def register_rows(providers, on, order=None):
+    """[RegisterRow] for `providers` (a page of the register, annotated with its headline on
+    `on` by `with_headline`) on `on`, in the order of `order` (their ids) if given."""
     url_prefix, url_suffix = reverse("providers:detail", args=["-"]).split("/-/")
     values = list(providers.values(*_VALUES.values()))
     rows = {}
@@ -89,7 +89,7 @@ def register_rows(providers, on):
         rows[row["pk"]] = _row_from_period(row, kind, url, on)
     if affiliates:
         rows.update(_rows_from_verdicts(affiliates, on, url_prefix, url_suffix))
-    return [rows[value["pk"]] for value in values]
+    return [rows[pk] for pk in (order if order is not None else [v["pk"] for v in values])]
 
 
 def _ends_with_an_ancestor_soon(row, kind, on):

@@ -80,12 +80,17 @@ class TrainingProviderListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def page_rows(self, page):
-        """The page's rows from their headline periods (providers.register_rows); the count
-        and page numbers come from the queryset without the period's join."""
+        """The page's rows from their headline periods (providers.register_rows). The page's
+        providers are found first, by the filters alone (in the register's order, from its
+        index), and only those are joined to their periods, bodies and parents. (A window
+        count would find the page and the count in one pass, but it sorts every match: slower
+        for the broad filters.)"""
         if not page.paginator.count:
             return []
-        providers = self.object_list.with_headline(self.today)
-        return register_rows(providers[page.start_index() - 1 : page.end_index()], self.today)
+        start = page.start_index() - 1
+        ids = list(self.object_list.values_list("pk", flat=True)[start : page.end_index()])
+        providers = TrainingProvider.objects.filter(pk__in=ids).with_headline(self.today)
+        return register_rows(providers, self.today, ids)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
