@@ -4,11 +4,13 @@
         DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=false \\
         python bench/profile_afresh.py KEY [REQUESTS] [OUT.html]
 
-KEY is a page key of bench/pages.py (register_filtered, provider, ...). In-process, production
+KEY is a page key of bench/pages.py (register_filtered, provider, ...); PROFILE_ALL=1 shows
+library frames too. In-process, production
 settings (DEBUG off), kept content off (as bench/afresh.py). pyinstrument is a dev dependency.
 """
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +38,8 @@ def main(key, requests=30, out=None):
     profiler.stop()
     if out:
         Path(out).write_text(profiler.output_html())
-    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    show_all = bool(os.environ.get("PROFILE_ALL"))  # Django's own frames too
+    print(profiler.output_text(unicode=False, color=False, show_all=show_all))
 
 
 if __name__ == "__main__":

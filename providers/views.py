@@ -89,7 +89,8 @@ class TrainingProviderListView(ListView):
             return []
         start = page.start_index() - 1
         ids = list(self.object_list.values_list("pk", flat=True)[start : page.end_index()])
-        providers = TrainingProvider.objects.filter(pk__in=ids).with_headline(self.today)
+        providers = TrainingProvider.objects.filter(pk__in=ids).order_by()  # in `ids`' order
+        providers = providers.with_headline(self.today)
         return register_rows(providers, self.today, ids)
 
     def get_context_data(self, **kwargs):
