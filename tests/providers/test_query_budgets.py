@@ -21,10 +21,12 @@ from tests.factories import (
 # (tests/pages/test_content_cache.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_kept_content")]
 
-# The budgets, in one place. The list: the data generation (pages.content_cache), count,
-# page, certifications, their events, their bodies' accreditation changes, parents' events,
-# parents' bodies' changes.
-LIST_BUDGET = 8
+# The budgets, in one place. The list: the data generation (pages.content_cache), count, the
+# page's ids, its rows from the headline periods (providers.register_rows). An affiliate
+# whose certificate ends soon with its parent's adds a fixed batch (the verdict's own data:
+# providers, certifications, events, accreditation changes, parents' events and changes).
+LIST_BUDGET = 4
+AFFILIATE_ENDING_WITH_PARENT_EXTRA = 6
 # When the cache is cold: the vocabulary for the filter form (five lists) and the count of
 # the unfiltered register (providers.counts).
 COLD_CACHE_EXTRA = 6
@@ -170,3 +172,33 @@ def test_export_queries_are_fixed_per_batch(client, monkeypatch):
     count = _queries(client, "/providers/export.csv", stream=True)
     batches = 5
     assert count <= 1 + batches * (EXPORT_BUDGET_PER_BATCH - 1)
+
+
+def test_affiliates_ending_with_their_parent_cost_one_fixed_batch(client):
+    """Their warning names whose certificate they end with, which the periods do not hold:
+    those rows come from the verdict, in one batch however many there are."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    parent = CertificationFactory(valid_until=soon)
+
+    def affiliates(n):
+        for _ in range(n):
+            CertificationFactory(
+                provider=TrainingProviderFactory(),
+                body=parent.body,
+                role=Certification.Role.AFFILIATE,
+                parent=parent,
+            )
+
+    affiliates(1)
+    client.get("/providers/")
+    one = _queries(client, "/providers/")
+    affiliates(20)
+    client.get("/providers/")
+    many = _queries(client, "/providers/")
+    assert one == many == 3 + AFFILIATE_ENDING_WITH_PARENT_EXTRA  # the unfiltered list's 3
+    warnings = {w for row in client.get("/providers/").context["rows"] for w in row.warnings}
+    assert f"Certificate ends in 20 days, with {parent.provider.name}'s certificate" in warnings
