@@ -15,12 +15,13 @@ def _warnings(slugs, on):
     return {p.slug: p.headline(on).warnings for p in providers}
 
 
-def provider_rows(providers, on, site_url):
+def provider_rows(providers, on, site_url, not_counting=None):
     """One API row per provider of `providers` (instances, in their order), in a fixed
-    number of queries: the export's rows for them, and the warnings of the certified."""
+    number of queries: the export's rows for them, and the warnings of the certified.
+    `not_counting`: the bodies' accreditation on `on`, if the caller has read it."""
     order = {p.pk: n for n, p in enumerate(providers)}
     queryset = TrainingProvider.objects.filter(pk__in=order)
-    rows = {row["slug"]: row for row in exports.register_rows(queryset, on, site_url)}
+    rows = {row["slug"]: row for row in exports.register_rows(queryset, on, site_url, not_counting)}
     certified = [slug for slug, row in rows.items() if row["status"] == "certified"]
     warnings = _warnings(certified, on)
     result = []

@@ -8,10 +8,23 @@ filtered register) and the benchmark actors compliance/load_actors.py makes, and
 members in by creating a session, as Django's test client does (no password is needed and
 django-axes, which watches sign-in attempts, is not involved). Writes JSON, not stdout: the
 application logs to stdout.
+
+Each page also gets its **distinct addresses** (`distinct`): thousands of real addresses of the
+same page from the generated data, in a fixed shuffled order, which bench/distinct.lua asks
+for one after the other so that no address repeats within a run and no request is served
+from kept content: every provider's page, every certificate number, the towns, statuses and
+regions providers really have, every status, region and population combination (one or two
+statuses, three sorts), every page number of the register (three sorts, each status), and the
+organisations' pages on every day of the last five years (`?on=`). The plain register has one
+address: its distinct figure varies a parameter the page ignores (`?v=N`), which renders it
+afresh as the first request after a write does.
 """
 
+import datetime as dt
+import itertools
 import json
 import os
+import random
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -24,6 +37,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from certification.models import Certification  # noqa: E402
@@ -31,6 +45,11 @@ from certification.statuses import Status  # noqa: E402
 from compliance import load_actors  # noqa: E402
 from compliance.models import Commissioner, ServiceProvider  # noqa: E402
 from providers.models import TrainingProvider  # noqa: E402
+from providers.querysets import HEADLINE_SLUGS  # noqa: E402
+from standards.models import Population, Region  # noqa: E402
+
+DISTINCT_LIMIT = 20_000  # addresses a page at most: more than a run asks for
+SORTS = ("name", "status", "valid_until")
 
 
 def session_cookie(email):
@@ -53,12 +72,18 @@ def pages():
     commissioner = Commissioner.objects.get(slug=load_actors.COMMISSIONER_SLUG)
     service = ServiceProvider.objects.get(slug=load_actors.SERVICE_SLUG)
     search = urlencode({"q": provider.town, "status": "certified", "region": provider.region.slug})
+    population = certification.populations.order_by("pk").first()
+    facets = urlencode(
+        {"status": "certified", "region": provider.region.slug, "population": population.slug}
+    )
     number = certification.certificate_number
     return [
         ("healthz", "Health check", "/healthz", None, "ok"),
         ("register", "Register", "/providers/", None, "Load Provider"),
         ("register_filtered", "Register, searched and filtered", f"/providers/?{search}",
          None, f'href="{provider.get_absolute_url()}"'),
+        ("register_facets", "Register, status, region and population", f"/providers/?{facets}",
+         None, "Load Provider"),
         ("register_page_40", "Register, page 40", "/providers/?page=40", None, "Load Provider"),
         ("provider", "Provider page", provider.get_absolute_url(), None, provider.name),
         ("certificate_check", "Certificate check",
@@ -70,16 +95,100 @@ def pages():
     ]  # fmt: skip
 
 
+def _shuffled(paths):
+    """Unique, in a fixed random order (the same data gives the same file), at most
+    DISTINCT_LIMIT."""
+    unique = list(dict.fromkeys(paths))
+    random.Random(15).shuffle(unique)
+    return unique[:DISTINCT_LIMIT]
+
+
+def distinct_addresses():
+    """{page key: [path]}: real, different addresses of each page (the module's docstring)."""
+    today = timezone.localdate()
+    providers = TrainingProvider.objects.active().filter(slug__startswith="load-")
+    statuses = list(HEADLINE_SLUGS.values())
+    regions = list(Region.objects.values_list("slug", flat=True))
+    populations = list(Population.objects.values_list("slug", flat=True))
+    # The headline each provider has today, so a search names a status it can match.
+    headlines = dict(providers.with_headline(today).values_list("pk", "headline_rank"))
+    slug_of = {int(kind): slug for kind, slug in HEADLINE_SLUGS.items()}
+    searched = [
+        f"/providers/?{urlencode({'q': town, 'status': slug_of[headlines[pk]], 'region': region})}"
+        for pk, town, region in providers.values_list("pk", "town", "region__slug")
+    ]
+    status_sets = [[s] for s in statuses] + [list(p) for p in itertools.combinations(statuses, 2)]
+    facets = [
+        "/providers/?"
+        + urlencode(
+            [("status", s) for s in chosen]
+            + [("region", region), ("population", population)]
+            + ([("sort", sort)] if sort != "name" else [])
+        )
+        for chosen in status_sets
+        for region in regions
+        for population in populations
+        for sort in SORTS
+    ]
+    counts = {None: providers.count()}
+    for rank, count in _counts_by_headline(providers, today).items():
+        counts[slug_of[rank]] = count
+    pages = [
+        "/providers/?"
+        + urlencode(
+            ([("status", status)] if status else [])
+            + ([("sort", sort)] if sort != "name" else [])
+            + [("page", number)]
+        )
+        for status, count in counts.items()
+        for sort in SORTS
+        for number in range(2, (count + 24) // 25 + 1)
+    ]
+    numbers = Certification.objects.filter(
+        provider__in=providers, certificate_number__isnull=False
+    ).values_list("certificate_number", flat=True)
+    days = [today - dt.timedelta(days=n) for n in range(1, 5 * 365)]
+    service = ServiceProvider.objects.get(slug=load_actors.SERVICE_SLUG).get_absolute_url()
+    commissioner = Commissioner.objects.get(slug=load_actors.COMMISSIONER_SLUG).get_absolute_url()
+    return {
+        "register": [f"/providers/?v={n}" for n in range(DISTINCT_LIMIT)],
+        "register_filtered": _shuffled(searched),
+        "register_facets": _shuffled(facets),
+        "register_page_40": _shuffled(pages),
+        "provider": _shuffled(p.get_absolute_url() for p in providers.only("slug")),
+        "certificate_check": _shuffled(
+            f"/certificates/check/?{urlencode({'number': n})}" for n in numbers
+        ),
+        "service_provider_dashboard": _shuffled(f"{service}?on={day}" for day in days),
+        "commissioner_overview": _shuffled(f"{commissioner}?on={day}" for day in days),
+    }
+
+
+def _counts_by_headline(providers, today):
+    from django.db.models import Count
+
+    rows = providers.with_headline(today).values("headline_rank").annotate(n=Count("pk"))
+    return {row["headline_rank"]: row["n"] for row in rows}
+
+
 def main(out):
     sessions = {
         "service": session_cookie(load_actors.SERVICE_EMAIL),
         "commissioner": session_cookie(load_actors.COMMISSIONER_EMAIL),
     }
+    distinct = distinct_addresses()
     described = {
         "providers": TrainingProvider.objects.filter(slug__startswith="load-").count(),
         "contracts": Commissioner.objects.get(slug=load_actors.COMMISSIONER_SLUG).contracts.count(),
         "pages": [
-            {"key": key, "label": label, "path": path, "actor": actor, "expect": expect}
+            {
+                "key": key,
+                "label": label,
+                "path": path,
+                "actor": actor,
+                "expect": expect,
+                "distinct": distinct.get(key),
+            }
             for key, label, path, actor, expect in pages()
         ],
         "sessions": sessions,

@@ -7,7 +7,10 @@ workers. Each page of bench/pages.py is checked once for a 200 showing what it s
 the pages are loaded by wrk (2 threads, 8 connections, BENCH_WARMUP s discarded then
 BENCH_DURATION s measured) in BENCH_ROUNDS rounds, each page at every size back to back, so
 that the machine's drift over minutes weighs on both sizes alike; each figure is the round
-with the median throughput. Then the CSV export is downloaded whole (bench/download.py).
+with the median throughput. Each page is measured two ways: one address asked again and
+again (served from kept content after the first), and each request a different address
+(bench/distinct.lua over bench/pages.py's real addresses, none repeated within the run).
+Then the CSV export is downloaded whole (bench/download.py).
 The table (bench/report.py) goes to stdout and to bench/results/latest.md. bench/README.md
 says how to read it.
 
@@ -191,18 +194,36 @@ UNFINISHED = wrk.WrkResult(0.0, float("inf"), float("inf"), 0, 0, 0)
 
 
 def check_page(server, page, cookie):
-    """One plain request: a 200 (a redirect to sign in is not) showing the expected text.
-    False when it took longer than CHECK_TIMEOUT: too slow to load-test."""
-    try:
-        response = get(server.port, page["path"], cookie, timeout=CHECK_TIMEOUT)
-    except TimeoutError:
-        say(f"{page['path']}: no answer within {CHECK_TIMEOUT} s: not load-tested")
-        return False
-    if response.status != 200:
-        raise BenchError(f"{page['path']} answered {response.status}, not 200")
-    if page["expect"].encode() not in response.body:
-        raise BenchError(f"{page['path']} does not show {page['expect']!r}")
+    """One plain request: a 200 (a redirect to sign in is not) showing the expected text;
+    then the first of its distinct addresses, which must answer 200 too. False when it took
+    longer than CHECK_TIMEOUT: too slow to load-test."""
+    checked = [(page["path"], page["expect"])]
+    if page.get("distinct"):
+        checked.append((page["distinct"][0], None))
+    for path, expect in checked:
+        try:
+            response = get(server.port, path, cookie, timeout=CHECK_TIMEOUT)
+        except TimeoutError:
+            say(f"{path}: no answer within {CHECK_TIMEOUT} s: not load-tested")
+            return False
+        if response.status != 200:
+            raise BenchError(f"{path} answered {response.status}, not 200")
+        if expect is not None and expect.encode() not in response.body:
+            raise BenchError(f"{path} does not show {expect!r}")
     return True
+
+
+def write_addresses(size, described):
+    """{page key: {"file", "next"}}: each page's distinct addresses in a file for wrk."""
+    folder = RESULTS / "addresses"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for page in described["pages"]:
+        if page.get("distinct"):
+            path = folder / f"{size}-{page['key']}.txt"
+            path.write_text("\n".join(page["distinct"]) + "\n")
+            files[page["key"]] = {"file": path, "next": 0, "repeated": False}
+    return files
 
 
 def _bench_queries(url, action="count"):
@@ -240,12 +261,20 @@ def drain(server, cfg):
     server.restart()
 
 
-def load(server, page, cookie, cfg):
+def load(server, page, cookie, cfg, distinct=None):
+    """wrk's result for one page: one address again and again, or with `distinct`
+    ({"file", "next"}: the addresses file and its first unused line, moved on by each run so
+    that no run, warm-up or round asks for an address another already has) a different
+    address each request."""
     drain(server, cfg)
-    url = f"http://127.0.0.1:{server.port}{page['path']}"
+    url = f"http://127.0.0.1:{server.port}{'/' if distinct else page['path']}"
     runs = [cfg["warmup"], cfg["duration"]] if cfg["warmup"] else [cfg["duration"]]
     for duration in runs:
-        result = wrk.run(url, duration=duration, cookie=cookie)
+        addresses = (distinct["file"], distinct["next"]) if distinct else None
+        result = wrk.run(url, duration=duration, cookie=cookie, distinct=addresses)
+        if distinct:
+            distinct["next"] = result.next_address
+            distinct["repeated"] = distinct.get("repeated") or result.repeated_addresses
         if result.failed:
             raise BenchError(
                 f"{page['path']}: {result.non_2xx_3xx} non-2xx/3xx responses and "
@@ -322,7 +351,8 @@ def measure(cfg):
                 drain(servers[size], sized)
                 cookie = described["sessions"].get(page["actor"])
                 checked[size, page["key"]] = check_page(servers[size], page, cookie)
-        runs = {}
+        addresses = {size: write_addresses(size, prepared[size][2]) for size in sizes}
+        runs, distinct_runs = {}, {}
         for round_number in range(1, cfg["rounds"] + 1):
             # Alternate which size goes first, so neither always follows the other.
             order = sizes if round_number % 2 else list(reversed(sizes))
@@ -330,14 +360,29 @@ def measure(cfg):
                 for size in order:
                     sized, _, described = prepared[size]
                     page = described["pages"][index]
-                    say(f"round {round_number}/{cfg['rounds']}, {size:,} providers: {page['path']}")
                     cookie = described["sessions"].get(page["actor"])
                     ok = checked[size, page["key"]]
+                    say(f"round {round_number}/{cfg['rounds']}, {size:,} providers: {page['path']}")
                     run = load(servers[size], page, cookie, sized) if ok else UNFINISHED
                     runs.setdefault((size, page["key"]), []).append(run)
+                    distinct = addresses[size].get(page["key"])
+                    if distinct is None:
+                        continue
+                    say(f"  the same, each request a different address ({distinct['file'].name})")
+                    run = load(servers[size], page, cookie, sized, distinct) if ok else UNFINISHED
+                    distinct_runs.setdefault((size, page["key"]), []).append(run)
         results = {
             size: {page["key"]: median_run(runs[size, page["key"]]) for page in described["pages"]}
             for size, (_, _, described) in prepared.items()
+        }
+        distinct_results = {
+            size: {
+                key: report.Distinct(
+                    median_run(distinct_runs[size, key]), addresses[size][key]["repeated"]
+                )
+                for key in addresses[size]
+            }
+            for size in sizes
         }
         csv_results = {}
         for size in sizes:
@@ -354,7 +399,7 @@ def measure(cfg):
             if csv.rows < size and csv.total_s != float("inf"):
                 raise BenchError(f"the CSV export had {csv.rows} rows for {size} providers")
             csv_results[size] = csv
-    return results, csv_results, prepared[sizes[-1]][2]
+    return results, distinct_results, csv_results, prepared[sizes[-1]][2]
 
 
 def main():
@@ -365,9 +410,9 @@ def main():
     about = machine(cfg["database_url"])
     say("collectstatic (DEBUG off serves hashed static files)")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    results, csv_results, described = measure(cfg)
+    results, distinct_results, csv_results, described = measure(cfg)
     pages = [report.Page(p["key"], p["label"], p["path"], p["actor"]) for p in described["pages"]]
-    rows = report.page_rows(pages, results)
+    rows = report.page_rows(pages, results, distinct_results)
     settings = {
         "load": f"wrk, 2 threads, 8 connections, {cfg['warmup']} s warm-up then "
         f"{cfg['duration']} s a page, {cfg['rounds']} rounds with the sizes back to back, the "
@@ -384,6 +429,10 @@ def main():
         "settings": settings,
         "pages": {
             size: {k: asdict(r) for k, r in figures.items()} for size, figures in results.items()
+        },
+        "pages_distinct_addresses": {
+            size: {k: asdict(r) for k, r in figures.items()}
+            for size, figures in distinct_results.items()
         },
         "csv": {size: asdict(r) for size, r in csv_results.items()},
     }

@@ -7,6 +7,10 @@ report it does not understand rather than guessing.
 import re
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
+
+DISTINCT_SCRIPT = Path(__file__).with_name("distinct.lua")
+THREADS = 2
 
 # wrk writes durations with these units (its stats.c format_time).
 _SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -25,6 +29,14 @@ class WrkResult:
     requests: int
     non_2xx_3xx: int  # wrk counts 3xx as success: the bench checks each URL for 200 first
     socket_errors: int  # connect + read + write + timeout
+    # With bench/distinct.lua: the next unused line of the addresses file, and its length.
+    next_address: int | None = None
+    addresses: int | None = None
+
+    @property
+    def repeated_addresses(self):
+        """Whether the run went past the end of its addresses (some were asked twice)."""
+        return self.addresses is not None and self.next_address > self.addresses
 
     @property
     def failed(self):
@@ -54,7 +66,10 @@ def parse(output: str) -> WrkResult:
         output,
         re.MULTILINE,
     )
+    distinct = re.search(r"^Distinct addresses: next (\d+) of (\d+)", output, re.MULTILINE)
     return WrkResult(
+        next_address=int(distinct.group(1)) if distinct else None,
+        addresses=int(distinct.group(2)) if distinct else None,
         requests_per_second=rps,
         p50_ms=_ms(*p50.groups()),
         p99_ms=_ms(*p99.groups()),
@@ -64,18 +79,23 @@ def parse(output: str) -> WrkResult:
     )
 
 
-def command(url, *, duration, cookie=None, threads=2, connections=8):
+def command(url, *, duration, cookie=None, threads=THREADS, connections=8, distinct=None):
     """wrk's argument list. The 30 s timeout keeps slow responses in the latency figures:
-    with wrk's default of 2 s they would be dropped from them and counted as errors."""
+    with wrk's default of 2 s they would be dropped from them and counted as errors.
+    `distinct`: (addresses file, first line) to ask for a different address each request
+    (bench/distinct.lua); `url` then gives only the server."""
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     args += ["--timeout", "30s"]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
-    return [*args, url]
+    if distinct is None:
+        return [*args, url]
+    path, offset = distinct
+    return [*args, "-s", str(DISTINCT_SCRIPT), url, "--", str(path), str(offset), str(threads)]
 
 
-def run(url, *, duration, cookie=None) -> WrkResult:
-    args = command(url, duration=duration, cookie=cookie)
+def run(url, *, duration, cookie=None, distinct=None) -> WrkResult:
+    args = command(url, duration=duration, cookie=cookie, distinct=distinct)
     finished = subprocess.run(args, capture_output=True, text=True, check=False)
     if finished.returncode != 0:
         raise WrkError(f"{' '.join(args)} exited {finished.returncode}: {finished.stderr}")

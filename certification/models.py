@@ -298,6 +298,13 @@ class Certification(models.Model):
         indexes = [
             models.Index(fields=["status", "valid_until"], name="certification_status_idx"),
             models.Index(fields=["valid_until"], name="certification_valid_until_idx"),
+            # The register's scope and region filters look up a provider's certifications
+            # on the register for each candidate: from this index alone (no table reads).
+            models.Index(
+                fields=["provider", "id"],
+                condition=Q(is_archived=False),
+                name="certification_live_by_provider",
+            ),
         ]
 
     def __str__(self):
@@ -641,8 +648,11 @@ class HeadlinePeriod(models.Model):
             ),
         ]
         indexes = [
+            # The status filter's periods of the day, providers included so the index alone
+            # answers it (an index-only scan).
             models.Index(
-                fields=["headline", "ends_on", "starts_on"], name="headline_period_kind_idx"
+                fields=["headline", "ends_on", "starts_on", "provider"],
+                name="headline_period_kind_idx",
             )
         ]
 

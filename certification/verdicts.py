@@ -399,13 +399,22 @@ def ending_warning(verdict: CertificationVerdict):
     days = verdict.days_left
     if not verdict.is_valid or days is None or days > ENDING_SOON_DAYS:
         return None
+    ends_with = verdict.ends_with.provider.name if verdict.ends_with is not None else None
+    return ending_warning_text(days, ends_with)
+
+
+def ending_warning_text(days, ends_with=None):
+    """The words of `ending_warning` for a valid certificate ending in `days` days (None
+    beyond ENDING_SOON_DAYS); `ends_with`: the provider whose certificate ends first."""
+    if days > ENDING_SOON_DAYS:
+        return None
     text = (
         "Certificate ends today"
         if days == 0
         else f"Certificate ends in {days} day" + ("" if days == 1 else "s")
     )
-    if verdict.ends_with is not None:
-        text += f", with {verdict.ends_with.provider.name}'s certificate"
+    if ends_with is not None:
+        text += f", with {ends_with}'s certificate"
     return text
 
 

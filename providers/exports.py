@@ -125,15 +125,18 @@ def _batches(iterable, size):
         yield batch
 
 
-def register_rows(providers, on, site_url):
+def register_rows(providers, on, site_url, not_counting=None):
     """One dict per provider (COLUMNS as keys), in the filtered order, read in batches.
 
     The headline comes from the provider's headline period on `on`, which holds what
     `provider.headline(on)` says (certification.headline_periods), so a row costs no model
-    instances and no verdict work: 20,000 providers export in a few seconds.
+    instances and no verdict work: 20,000 providers export in a few seconds. `not_counting`:
+    the bodies' accreditation on `on` if the caller has read it (providers.querysets
+    .with_headline).
     """
     fields = {**_PROVIDER_FIELDS, **_PERIOD_FIELDS}
-    rows = providers.with_headline(on).values_list(*fields.values()).iterator(chunk_size=BATCH_SIZE)
+    rows = providers.with_headline(on, not_counting).values_list(*fields.values())
+    rows = rows.iterator(chunk_size=BATCH_SIZE)
     vocabulary = _vocabulary()
     base = site_url.rstrip("/")
     # Slugs are [-a-zA-Z0-9_], so the page address is this pattern with the slug put in.

@@ -14,17 +14,18 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 
 from certification.certificate_numbers import certificate_key
-from certification.verdicts import HEADLINE_LABELS
+from certification.headline_periods import accreditations_not_counting
+from certification.verdicts import HEADLINE_LABELS, Headline
 from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
 
 from .models import TrainingProvider
-from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS, stored_headlines
+from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS, period_reads_as
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUE_LENGTH = 1000
@@ -53,8 +54,8 @@ def _vocabulary_models():
     }
 
 
-def vocabulary_terms(name):
-    """[(slug, label)] for one vocabulary filter, kept in the cache under the register's data
+def _vocabulary(name):
+    """[(slug, label, pk)] for one vocabulary filter, kept in the cache under the register's data
     generation (read once a request) and the release. The terms and bodies are register
     records: saving or deleting one starts a new generation when it commits, in every process
     at once, so a new body's filter is never refused and nothing clears the lists by hand.
@@ -74,9 +75,21 @@ def vocabulary_terms(name):
     terms = cache.get(key)
     if terms is None:
         label = "name" if name == "body" else "label"
-        terms = list(model.objects.values_list("slug", label))
+        terms = list(model.objects.values_list("slug", label, "pk"))
         cache.set(key, terms, VOCABULARY_KEPT_SECONDS)
     return terms
+
+
+def vocabulary_terms(name):
+    """[(slug, label)] of one vocabulary filter (the form's choices)."""
+    return [(slug, label) for slug, label, _pk in _vocabulary(name)]
+
+
+def vocabulary_ids(name, slugs):
+    """The ids of the terms with these slugs, from the same kept lists: the filters compare
+    ids, so the database does not join the vocabulary table for every provider it checks."""
+    slugs = set(slugs)
+    return [pk for slug, _label, pk in _vocabulary(name) if slug in slugs]
 
 
 def vocabulary_choices(name):
@@ -194,6 +207,16 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         if data is not None:
             data = self._tidy(data)
         super().__init__(data, *args, **kwargs)
+        self._not_counting = None
+
+    @property
+    def not_counting(self):
+        """The bodies whose accreditation does not count on the day: read once for the
+        request (a filterset lives for one), by the status filter, the headline annotation
+        and the page's rows."""
+        if self._not_counting is None:
+            self._not_counting = accreditations_not_counting(self.on)
+        return self._not_counting
 
     @classmethod
     def _tidy(cls, data):
@@ -241,52 +264,72 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=matching)
 
     def filter_status(self, queryset, name, values):
+        from certification.models import HeadlinePeriod
+
         ranks = [int(HEADLINE_BY_SLUG[v]) for v in values]
-        if "not_on_register" in values:  # no period: only the joined-or-not rank can say
-            return queryset.filter(headline_rank__in=ranks)
-        # On the period itself too, so the period's index can drive the query.
-        return queryset.filter(
-            _period_on__headline__in=stored_headlines(ranks), headline_rank__in=ranks
+        # A semi-join on the period of the day (its (provider, starts_on) index), not the
+        # annotation's join: another join of the same multi-valued relation would be made for
+        # the filter, and the count would carry both. The period is read with its body's
+        # accreditation on the day applied, as `with_headline` reads it.
+        periods = HeadlinePeriod.objects.filter(
+            provider=OuterRef("pk"), starts_on__lte=self.on, ends_on__gt=self.on
         )
+        on_register = [rank for rank in ranks if rank != Headline.NOT_ON_REGISTER]
+        matches = Exists(periods.filter(period_reads_as(on_register, self.not_counting)))
+        if "not_on_register" in values:  # no period: the absence of one
+            matches = ~Exists(periods) | matches if on_register else ~Exists(periods)
+        return queryset.filter(matches)
 
     def filter_region(self, queryset, name, values):
         from certification.models import Certification
 
-        served = TrainingProvider.regions_served.through.objects.filter(
-            trainingprovider=OuterRef("pk"), region__slug__in=values
+        # One indexed branch per way of being in a region, UNIONed into one set of ids (as
+        # `filter_q`): an OR of EXISTS would be checked provider by provider.
+        ids = vocabulary_ids("region", values)
+        matching = (
+            TrainingProvider.objects.order_by()
+            .filter(region_id__in=ids)
+            .values("pk")
+            .union(
+                TrainingProvider.regions_served.through.objects.order_by()
+                .filter(region_id__in=ids)
+                .values("trainingprovider_id"),
+                Certification.regions.through.objects.order_by()
+                .filter(certification__is_archived=False, region_id__in=ids)
+                .values("certification__provider_id"),
+            )
         )
-        certified_for = Certification.regions.through.objects.filter(
-            certification__provider=OuterRef("pk"),
-            certification__is_archived=False,
-            region__slug__in=values,
-        )
-        return queryset.filter(Q(region__slug__in=values) | Exists(served) | Exists(certified_for))
+        return queryset.filter(pk__in=matching)
 
-    def _scope(self, queryset, field, values):
+    def _scope(self, queryset, name, field, values):
         """Providers with a certification or a curriculum whose scope includes a term."""
         from certification.models import Certification
 
         from .models import Curriculum
 
+        # Checked per candidate: the provider's certifications on the register (an index of
+        # their own), then the through table's unique (certification, term) index. The scope
+        # of every provider is too common a set to build for each request.
+        ids = vocabulary_ids(name, values)
         certified = getattr(Certification, field).through.objects.filter(
             certification__provider=OuterRef("pk"),
             certification__is_archived=False,
-            **{f"{field_name(Certification, field)}__slug__in": values},
+            **{f"{field_name(Certification, field)}_id__in": ids},
         )
         taught = getattr(Curriculum, field).through.objects.filter(
             curriculum__provider=OuterRef("pk"),
-            **{f"{field_name(Curriculum, field)}__slug__in": values},
+            **{f"{field_name(Curriculum, field)}_id__in": ids},
         )
         return queryset.filter(Exists(certified) | Exists(taught))
 
     def filter_population(self, queryset, name, values):
-        return self._scope(queryset, "populations", values)
+        return self._scope(queryset, "population", "populations", values)
 
     def filter_setting(self, queryset, name, values):
-        return self._scope(queryset, "settings", values)
+        return self._scope(queryset, "setting", "settings", values)
 
     def filter_specialist(self, queryset, name, values):
-        return self._scope(queryset, "specialist_content", values)
+        return self._scope(queryset, "specialist", "specialist_content", values)
 
     def filter_body(self, queryset, name, values):
         from certification.models import Certification
@@ -333,15 +376,14 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     def needs_headline(self):
         cleaned = self.cleaned
         return bool(
-            cleaned.get("status")
-            or cleaned.get("ukas_valid")
+            cleaned.get("ukas_valid")
             or cleaned.get("expiring") is not None
             or self.sort_value in ("status", "valid_until")
         )
 
     def filter_queryset(self, queryset):
         if self.needs_headline():
-            queryset = queryset.with_headline(self.on)
+            queryset = queryset.with_headline(self.on, self.not_counting)
         queryset = super().filter_queryset(queryset)
         sort = self.sort_value
         if sort == "status":

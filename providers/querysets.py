@@ -45,7 +45,7 @@ HEADLINE_SLUGS = {
 HEADLINE_BY_SLUG = {slug: kind for kind, slug in HEADLINE_SLUGS.items()}
 
 
-def with_headline(providers, on):
+def with_headline(providers, on, not_counting=None):
     """Annotate providers with their headline on `on` from the period covering it:
     `headline_rank` (a Headline value), `headline_valid_until` (the end date of the
     certificate their headline is about), `headline_ends_on` (that date, or an affiliate's
@@ -57,15 +57,17 @@ def with_headline(providers, on):
     change is right the moment it commits. Read a period's values through these annotations,
     never `_period_on__…` directly.
 
-    Periods of one provider never overlap, so the join adds at most one row per provider.
-    Annotating twice is harmless (the filters and the export both ask for it)."""
+    `not_counting`: `accreditations_not_counting(on)` if the caller has it already (one
+    query a request). Periods of one provider never overlap, so the join adds at most one row
+    per provider. Annotating twice is harmless (the filters and the export both ask for it)."""
     if "headline_rank" in providers.query.annotations:
         return providers
     period = FilteredRelation(
         "headline_periods",
         condition=Q(headline_periods__starts_on__lte=on, headline_periods__ends_on__gt=on),
     )
-    not_counting = accreditations_not_counting(on)
+    if not_counting is None:
+        not_counting = accreditations_not_counting(on)
     # Read as if the body counted, but it does not on `on`.
     lost = Q(_period_on__embeds_accreditation=False, _period_on__body_id__in=list(not_counting))
     # A certified headline by such a body: "Certified, but …" (headline 2).
@@ -130,14 +132,23 @@ HEADLINE_FIELDS = {
 }
 
 
-def stored_headlines(ranks):
-    """The stored headline kinds that can read as these (a stored certified headline reads as
-    headline 2 when its body's accreditation does not count): lets the period's index drive a
-    filter on `headline_rank`."""
-    stored = set(ranks)
-    if int(Headline.CERTIFIED_NOT_VALID) in stored:
-        stored.add(int(Headline.CERTIFIED))
-    return sorted(stored)
+def period_reads_as(ranks, not_counting):
+    """A Q on HeadlinePeriod: the period's headline, its body's accreditation applied as
+    `with_headline` applies it (`not_counting`: `accreditations_not_counting(on)`), is one of
+    `ranks` (headlines on the register). For a semi-join on the period of the day, where the
+    annotations are not at hand: a stored "Certified" by a body whose accreditation does not
+    count reads as headline 2, never as "Certified"."""
+    ranks = {int(rank) for rank in ranks}
+    certified, not_valid = int(Headline.CERTIFIED), int(Headline.CERTIFIED_NOT_VALID)
+    if not not_counting or not ranks & {certified, not_valid}:
+        return Q(headline__in=sorted(ranks))
+    demoted = Q(headline=certified, embeds_accreditation=False, body_id__in=sorted(not_counting))
+    reads = Q(headline__in=sorted(ranks - {certified}))
+    if certified in ranks:
+        reads |= Q(headline=certified) & ~demoted
+    if not_valid in ranks:
+        reads |= demoted
+    return reads
 
 
 class TrainingProviderQuerySet(MemberScopedQuerySet):
@@ -145,8 +156,8 @@ class TrainingProviderQuerySet(MemberScopedQuerySet):
         """On the public register: not archived."""
         return self.filter(is_archived=False)
 
-    def with_headline(self, on):
-        return with_headline(self, on)
+    def with_headline(self, on, not_counting=None):
+        return with_headline(self, on, not_counting)
 
     def with_ukas_accredited_body(self, on):
         """Only providers whose headline on `on` is about a certificate by a body whose UKAS
@@ -173,13 +184,19 @@ class TrainingProviderQuerySet(MemberScopedQuerySet):
         from .models import Curriculum
 
         scope = ("populations", "settings", "regions", "curricula", "specialist_content")
-        affiliates = Certification.objects.with_verdict_data().filter(
-            provider__is_archived=False, is_archived=False
+        # Unordered (the profile orders them): the default order joins two tables, and with
+        # this many selected columns Django's compiler spends milliseconds matching them
+        # against an ORDER BY.
+        affiliates = (
+            Certification.objects.with_verdict_data()
+            .filter(provider__is_archived=False, is_archived=False)
+            .order_by()
         )
         certifications = (
             Certification.objects.with_verdict_data()
             .select_related("standards_edition")
             .prefetch_related(*scope, Prefetch("affiliates", queryset=affiliates))
+            .order_by()
         )
         curricula = Curriculum.objects.prefetch_related(
             "populations", "settings", "specialist_content"

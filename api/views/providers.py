@@ -72,9 +72,11 @@ class TrainingProviderList(GenericAPIView):
             raise ValidationError(self.filterset.form.errors)
         queryset = self.filterset.qs
         if self.filterset.sort_value != "name":
-            queryset = queryset.with_headline(self.on)
+            queryset = queryset.with_headline(self.on, self.filterset.not_counting)
         page = self.paginate_queryset(queryset)
-        rows = provider_rows(page, self.on, request.build_absolute_uri("/"))
+        rows = provider_rows(
+            page, self.on, request.build_absolute_uri("/"), self.filterset.not_counting
+        )
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def cursor_ordering(self):

@@ -5,6 +5,7 @@ import pytest
 from bench.report import (
     CsvDownload,
     CsvResult,
+    Distinct,
     Page,
     all_checks,
     csv_checks,
@@ -129,3 +130,29 @@ def test_a_csv_download_that_never_finished_fails_and_says_so():
         machine={}, settings={}, rows=page_rows(PAGES[:1], RESULTS), csv_results={20000: stalled}
     )
     assert "| 20,000 | 0 | none finished | none finished | 12.0 |" in text
+
+
+def test_each_request_a_different_address_is_judged_beside_the_repeated_address():
+    distinct = {
+        2000: {"register": Distinct(wrk(50), repeated=True)},
+        20000: {"register": Distinct(wrk(40, p99=300.0), repeated=False)},  # 0.05, p99 over
+    }
+    _, register, overview = page_rows(PAGES, RESULTS, distinct)
+    assert register.distinct_ratio == {2000: pytest.approx(0.05), 20000: pytest.approx(0.05)}
+    assert register.distinct_growth == pytest.approx(1.25)
+    assert checks_of(register) == {
+        "ratio": True,
+        "p99": False,
+        "growth": True,
+        "distinct ratio": True,
+        "distinct p99": False,
+    }
+    assert "distinct ratio" not in checks_of(overview)  # not measured that way: not judged
+    text = render(machine={}, settings={}, rows=[register, overview], csv_results={})
+    # repeated / distinct in each cell; † where the addresses ran out and some were repeated
+    assert "| Register `/providers/` | 60 / 50† | 48 / 40 | 0.060 / 0.050 | 0.060 / 0.050 " in text
+    assert "| ≥ 0.05 / ≥ 0.05 | 5.0 / 50.0 / 5.0 / 50.0 | 5.0 / 120.0 / 5.0 / 300.0 |" in text
+    assert "FAIL: p99, distinct p99 |" in text
+    assert (
+        "| Commissioner overview `/compliance/commissioners/c/` | 40 | 20 | 0.040 | 0.025 " in text
+    )

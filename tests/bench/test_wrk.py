@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.wrk import WrkError, command, parse
+from bench.wrk import DISTINCT_SCRIPT, WrkError, command, parse
 
 CLEAN = """\
 Running 10s test @ http://127.0.0.1:8011/healthz
@@ -73,3 +73,21 @@ def test_the_command_carries_the_session_cookie_and_a_long_timeout():
     assert args[args.index("--timeout") + 1] == "30s"
     assert args[args.index("-H") + 1] == "Cookie: sessionid=abc"
     assert args[-1] == "http://127.0.0.1:8011/x/"
+
+
+def test_the_distinct_address_script_says_where_the_next_run_starts():
+    report = CLEAN + "Distinct addresses: next 5670 of 20000\n"
+    result = parse(report)
+    assert (result.next_address, result.addresses, result.repeated_addresses) == (
+        5670,
+        20000,
+        False,
+    )
+    assert parse(CLEAN + "Distinct addresses: next 20008 of 20000\n").repeated_addresses
+    assert parse(CLEAN).next_address is None
+    args = command("http://127.0.0.1:8011/", duration=3, distinct=("/tmp/a.txt", 120))
+    assert args[args.index("-s") + 1 : args.index("--")] == [
+        str(DISTINCT_SCRIPT),
+        "http://127.0.0.1:8011/",
+    ]
+    assert args[args.index("--") + 1 :] == ["/tmp/a.txt", "120", "2"]

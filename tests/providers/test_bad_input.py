@@ -104,7 +104,7 @@ def test_unknown_value_is_named_in_the_error_and_escaped(client):
 
 def test_a_bad_filter_is_ignored_and_the_good_ones_still_apply(client):
     response = client.get("/providers/?q=calm&region=atlantis")
-    assert [row[0].name for row in response.context["rows"]] == ["Calm Minds Training"]
+    assert [row.name for row in response.context["rows"]] == ["Calm Minds Training"]
 
 
 def test_over_long_search_is_refused_with_a_clear_message(client):

@@ -106,7 +106,7 @@ def test_exports_honour_the_same_filters_as_the_list(client):
     TrainingProviderFactory(name="Nothing C")
     TrainingProviderFactory(name="Archived D", is_archived=True)
     query = "?status=certified&status=not_on_register&sort=status"
-    listed = [row[0].name for row in client.get("/providers/" + query).context["rows"]]
+    listed = [row.name for row in client.get("/providers/" + query).context["rows"]]
     assert listed == ["Certified A", "Nothing C"]
     assert [row["name"] for row in csv_rows(client, query)] == listed
     assert [row["name"] for row in json_rows(client, query)] == listed

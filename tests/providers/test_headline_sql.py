@@ -368,3 +368,39 @@ def test_export_rows_say_what_the_python_headline_says_in_every_case():
         }
         assert {key: row[key] for key in expected} == expected, provider.name
     assert rows[parent.provider.slug]["populations"]
+
+
+def test_register_rows_from_the_periods_are_the_rows_the_verdict_gives():
+    """The register renders its rows from the headline periods' values (providers.register_rows):
+    for every case, and affiliates whose parent's certificate ends first, they say exactly
+    what the rows worked out from the verdict itself say."""
+    from providers import register_rows
+
+    _build_every_case()
+    parent = _certified(TrainingProviderFactory(name="Parent ending soon"), valid_until=days(20))
+    _certified(
+        TrainingProviderFactory(name="Affiliate ending with its parent"),
+        role=Certification.Role.AFFILIATE,
+        parent=parent,
+        body=parent.body,
+    )
+    far_parent = _certified(TrainingProviderFactory(name="Parent ending later"))
+    _certified(
+        TrainingProviderFactory(name="Affiliate ending soon itself"),
+        role=Certification.Role.AFFILIATE,
+        parent=far_parent,
+        body=far_parent.body,
+        valid_until=days(10),
+    )
+    today = timezone.localdate()
+    providers = TrainingProvider.objects.active().order_by("name", "pk")
+    from_periods = register_rows.register_rows(providers.with_headline(today), today)
+    from_verdicts = register_rows._rows_from_verdicts(
+        list(providers.values_list("pk", flat=True)), today, "/providers", ""
+    )
+    assert len(from_periods) == providers.count() == len(from_verdicts)
+    assert from_periods == [from_verdicts[pk] for pk in providers.values_list("pk", flat=True)]
+    warnings = {w for row in from_periods for w in row.warnings}
+    assert "Certificate ends in 20 days, with Parent ending soon's certificate" in warnings
+    assert "Certificate ends in 10 days" in warnings
+    assert "Affiliate of Parent ending later" in warnings

@@ -22,13 +22,18 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 budgeted = pytest.mark.usefixtures("every_cache_off")
 
-# The budgets, in one place. The list: the data generation (pages.content_cache), count,
-# page, certifications, their events, their bodies' accreditation changes, parents' events,
-# parents' bodies' changes; the vocabulary for the filter form (five lists) and the count of
-# the unfiltered register (providers.counts), kept when the cache is on; the terms a filter
-# names (two); with a status filter or sort, the bodies' accreditation on the date
-# (certification.headline_periods.accreditations_not_counting).
+# The budgets, in one place. The list: the data generation (pages.content_cache), count, the
+# page's ids, the bodies' accreditation on the date (certification.headline_periods
+# .accreditations_not_counting, applied to the periods when read), its rows from the headline
+# periods (providers.register_rows); the vocabulary for the filter form (five lists) and the
+# count of the unfiltered register (providers.counts), kept when the cache is on; the ids of
+# the terms a filter names (the same kept lists, read again with the cache off). The
+# unfiltered list runs 10; the costliest URL below (a region and a population) 16. An
+# affiliate whose certificate ends soon with its parent's adds a fixed batch (the verdict's
+# own data: providers, certifications, events, accreditation changes, parents' events and
+# changes).
 LIST_BUDGET = 16
+AFFILIATE_ENDING_WITH_PARENT_EXTRA = 6
 # When the cache is cold: the vocabulary for the filter form (five lists) and the count of
 # the unfiltered register (providers.counts).
 COLD_CACHE_EXTRA = 6
@@ -180,3 +185,34 @@ def test_export_queries_are_fixed_per_batch(client, monkeypatch):
     count = _queries(client, "/providers/export.csv", stream=True)
     batches = 5
     assert count <= 1 + batches * (EXPORT_BUDGET_PER_BATCH - 1)
+
+
+@budgeted
+def test_affiliates_ending_with_their_parent_cost_one_fixed_batch(client):
+    """Their warning names whose certificate they end with, which the periods do not hold:
+    those rows come from the verdict, in one batch however many there are."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    CertificationFactory()
+    plain = _queries(client, "/providers/")
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    parent = CertificationFactory(valid_until=soon)
+
+    def affiliates(n):
+        for _ in range(n):
+            CertificationFactory(
+                provider=TrainingProviderFactory(),
+                body=parent.body,
+                role=Certification.Role.AFFILIATE,
+                parent=parent,
+            )
+
+    affiliates(1)
+    one = _queries(client, "/providers/")
+    affiliates(20)
+    many = _queries(client, "/providers/")
+    assert one == many == plain + AFFILIATE_ENDING_WITH_PARENT_EXTRA
+    warnings = {w for row in client.get("/providers/").context["rows"] for w in row.warnings}
+    assert f"Certificate ends in 20 days, with {parent.provider.name}'s certificate" in warnings

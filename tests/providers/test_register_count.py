@@ -36,7 +36,7 @@ def test_unfiltered_count_is_cached_and_new_after_providers_change(client):
 def test_unfiltered_count_is_not_queried_once_cached(client, django_assert_num_queries):
     TrainingProviderFactory.create_batch(2)
     shown_count(client)
-    with django_assert_num_queries(3) as captured:  # generation, page, certifications
+    with django_assert_num_queries(4) as captured:  # generation, ids, accreditation, rows
         shown_count(client)
     assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
 

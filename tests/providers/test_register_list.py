@@ -34,7 +34,7 @@ def days(n):
 
 def names(response):
     """Provider names in the order the page lists them."""
-    return [row[0].name for row in response.context["rows"]]
+    return [row.name for row in response.context["rows"]]
 
 
 def get(client, query=""):
