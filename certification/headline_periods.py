@@ -177,10 +177,15 @@ def _bodies(certification, depth=0):
 def _overlay_is_exact(provider, day, shown, bodies):
     """Whether reading `shown` (every body counting) with `overlay` gives the verdict's own
     answer on `day`, whichever of `bodies` have lost their accreditation."""
-    if shown[_FIELD["headline"]] > Headline.CERTIFIED_NOT_VALID:
+    if (
+        shown[_FIELD["headline"]] > Headline.CERTIFIED_NOT_VALID
+        and shown[_FIELD["certificate_ends_on"]] == shown[_FIELD["valid_until"]]
+    ):
         # Suspended, working towards, expired, withdrawn or not on the register: none of its
         # certifications is certified then, and a body's accreditation changes only what a
-        # certified one reads as, so nothing else can become the headline.
+        # certified one reads as, so nothing else can become the headline. But an affiliate
+        # ending with its parent's certificate ends with it only while the parent is valid,
+        # which its body's accreditation decides: that one takes the full check below.
         return True
     for size in range(1, len(bodies) + 1):
         for lost in itertools.combinations(sorted(bodies), size):

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Django's own messages in the register's words (locale/en_GB/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 # Dates read "1 December 2026" everywhere, the admin included (config/formats/en_GB).
 FORMAT_MODULE_PATH = ["config.formats"]

@@ -100,3 +100,17 @@ def _request(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+@pytest.mark.django_db
+def test_the_admins_error_note_says_what_to_do_without_a_full_stop(client, superuser):
+    """Django's own "Please correct the error below." in the register's words
+    (locale/en_GB/LC_MESSAGES/django.po)."""
+    client.force_login(superuser)
+
+    response = client.post(reverse("admin:providers_trainingprovider_add"), {"name": ""})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Correct the error" in page
+    assert "Please correct" not in page

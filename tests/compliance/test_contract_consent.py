@@ -673,7 +673,7 @@ def test_in_the_admin_a_change_never_overwrites_the_answer(
         f"/admin/compliance/contract/{contract.pk}/change/",
         {
             "reference": "RC-9",
-            "starts_on": contract.starts_on.isoformat(),
+            **date_fields("starts_on", contract.starts_on),
             "requires_certified_training": "on",
         },
     )
@@ -797,7 +797,7 @@ def test_in_the_admin_the_answer_and_the_service_provider_are_read_only(
             "reference": contract.reference,
             "service_provider": other.pk,
             "commissioner": CommissionerFactory().pk,
-            "starts_on": "2024-04-01",
+            **date_fields("starts_on", dt.date(2024, 4, 1)),
             "requires_certified_training": "on",
             "confirmation": "confirmed",
         },

@@ -340,7 +340,9 @@ class EveryWritePath(RuleBasedStateMachine):
             )
         fresh = {}
         for provider in TrainingProvider.objects.with_verdict_data():
-            periods = [(s, e, shown[0], shown[1]) for s, e, shown in headline_periods(provider)]
+            periods = [
+                (s, e, shown[0], shown[1]) for s, e, _embeds, shown in headline_periods(provider)
+            ]
             if periods:
                 fresh[provider.pk] = periods
         assert stored == fresh
