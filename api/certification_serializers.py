@@ -283,20 +283,3 @@ class BodyCertificationSerializer(serializers.Serializer):
 
 class BulkResultSerializer(serializers.Serializer):
     results = BodyCertificationSerializer(many=True)
-
-
-class FieldErrorSerializer(serializers.Serializer):
-    field = serializers.CharField(
-        help_text="The field's dotted path (`certifications.3.provider`), or non_field_errors"
-    )
-    message = serializers.CharField()
-
-
-class ProblemSerializer(serializers.Serializer):
-    """An error, as RFC 9457 problem details (api.problems)."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = FieldErrorSerializer(many=True, required=False, help_text="On 400 only")

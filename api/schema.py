@@ -35,15 +35,14 @@ PROBLEM = {
     },
     "required": ["type", "title", "status", "detail"],
 }
+PROBLEM_REFERENCE = {"$ref": "#/components/schemas/Problem"}
 PAGE_PARAMETERS = {"cursor", "page"}
 
 
 def _problem(description):
     return {
         "description": description,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
+        "content": {"application/problem+json": {"schema": PROBLEM_REFERENCE}},
     }
 
 

@@ -17,12 +17,12 @@ from ..certification_serializers import (
     BulkResultSerializer,
     CertificationChangeSerializer,
     CertificationCreateSerializer,
-    ProblemSerializer,
     StatusMoveSerializer,
 )
 from ..idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ..permissions import BodyToken, token_body
 from ..preconditions import IF_MATCH_DESCRIPTION, check_if_match
+from ..schema import PROBLEM_REFERENCE
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -30,8 +30,9 @@ PROBLEM_TYPE = "application/problem+json"
 def problems(**descriptions):
     """Error responses as problem details: {(status, media type): response}."""
     return {
+        # The one Problem component, added by api.schema.document_problems.
         (int(code.removeprefix("e")), PROBLEM_TYPE): OpenApiResponse(
-            ProblemSerializer, description=description
+            PROBLEM_REFERENCE, description=description
         )
         for code, description in descriptions.items()
     }
