@@ -116,7 +116,7 @@ def _overview_html(request, commissioner):
             "is_today": on == timezone.localdate(),
             "counts": counts,
             "page_obj": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
-            "query": _query_without_page(request),
+            "download_query": _query_without_page(request),
         }
 
     return members_results(

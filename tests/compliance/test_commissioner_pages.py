@@ -573,3 +573,24 @@ def test_import_of_a_file_with_a_nul_byte_in_a_cell_is_refused_whole(signed_in, 
     assert response.status_code == 200
     assert "not a CSV file (it contains binary data)" in response.content.decode()
     assert not Contract.objects.filter(reference="IM-1").exists()
+
+
+def test_a_filtered_overview_of_many_services_pages_with_its_filters(
+    signed_in, commissioner, certified
+):
+    """More services than a page shows, with a query string: the page links keep the
+    filters (the links' query once collided with the downloads' and the page was a 500)."""
+    for number in range(30):
+        _service(commissioner, f"Home {number:02}", certified)
+    on = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = signed_in.get(_url("commissioner", commissioner), {"on": on, "sort": "service"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"?on={on}&amp;sort=service&amp;page=2" in html
+    assert f'export.csv?on={on}&amp;sort=service" download' in html
+    second = signed_in.get(
+        _url("commissioner", commissioner), {"on": on, "sort": "service", "page": "2"}
+    )
+    assert second.status_code == 200
+    assert "Home 29" in second.content.decode()
+    assert "Home 29" not in html
