@@ -9,7 +9,7 @@ from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from .error_messages import write_for_field
@@ -95,17 +95,32 @@ class OptionsJoinedInPython:
         return context
 
 
-class LongSelect(OptionsJoinedInPython, widgets.Select):
-    """A select of hundreds of options (a commissioner's training providers): an include per
-    option cost about half a millisecond an option. Renders the same HTML as Django's Select
-    (no option groups)."""
+class LongSelect(widgets.Select):
+    """A select of hundreds of options (a commissioner's training providers). Renders the same
+    HTML as Django's Select (no option groups), but straight from its choices: Django builds
+    a dictionary of attributes per option first, and with an include per option that cost
+    about half a millisecond an option; joined in Python from the dictionaries, still 50 ms
+    for 600 options."""
 
     template_name = "django/forms/widgets/long_select.html"
-    joined_name = "options_html"
-    option_format = '<option value="{}"{}>{}</option>'
 
-    def option_args(self, o):
-        return (str(o["value"]), mark_safe(" selected") if o["selected"] else "", o["label"])
+    def get_context(self, name, value, attrs):
+        context = widgets.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])  # format_value: a list of strings
+        options, selected = [], False
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):
+                raise TypeError("LongSelect has no option groups: use Select")
+            option_value = "" if option_value is None else str(option_value)
+            # As Select: only the first option with the value is selected.
+            is_selected = not selected and option_value in chosen
+            selected = selected or is_selected
+            options.append(
+                f'<option value="{conditional_escape(option_value)}"'
+                f"{' selected' if is_selected else ''}>{conditional_escape(label)}</option>"
+            )
+        context["widget"]["options_html"] = mark_safe("\n".join(options))
+        return context
 
 
 class ManyCheckboxes(OptionsJoinedInPython, widgets.CheckboxSelectMultiple):
