@@ -76,7 +76,12 @@ class ApiToken(models.Model):
                 condition=~Q(secret_hash=""),
                 name="api_token_has_secret_hash",
                 violation_error_message="A token needs the hash of its secret.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=["read", "write"]),
+                name="api_token_scope_known",
+                violation_error_message="A token's scope is read or write.",
+            ),
         ]
 
     def __str__(self):

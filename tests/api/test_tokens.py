@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -197,3 +198,16 @@ def test_the_form_without_its_token_makes_none(client, staff_a):
     assert submissions.REFUSED in response.content.decode()
     assert not ApiToken.objects.exists()
     assert f'name="{submissions.TOKEN_FIELD}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("field, value", [("scope", "admin"), ("secret_hash", "")])
+def test_the_database_refuses_a_token_without_a_known_scope_or_a_secret(staff_a, field, value):
+    token, _ = ApiToken.issue(
+        name="CRM",
+        membership=staff_a.memberships.get(),
+        scope=ApiToken.Scope.READ,
+        expires_at=timezone.now() + dt.timedelta(days=30),
+        created_by=staff_a,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(**{field: value})
