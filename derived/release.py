@@ -18,7 +18,17 @@ from django.conf import settings
 
 # What decides the output: the apps' code and templates, the project's templates and
 # styles, and the pinned front-end packages. Tests, the bench and installed packages do not.
-SKIPPED_DIRS = {".venv", "node_modules", "build", "tests", "bench", "media", "backups"}
+# staticfiles: collectstatic's copies (of static/ and the packages), there or not.
+SKIPPED_DIRS = {
+    ".venv",
+    "node_modules",
+    "build",
+    "staticfiles",
+    "tests",
+    "bench",
+    "media",
+    "backups",
+}
 SUFFIXES = {".py", ".html", ".txt", ".xml", ".scss", ".js", ".svg", ".yaml"}
 EXTRA_FILES = ("package-lock.json", "pyproject.toml")
 

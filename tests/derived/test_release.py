@@ -46,11 +46,11 @@ def test_the_source_hash_changes_with_a_template_or_code(tmp_path):
     assert len({first, second, source_hash(tmp_path)}) == 3
 
 
-def test_the_source_hash_ignores_tests_and_installed_packages(tmp_path):
+def test_the_source_hash_ignores_tests_installed_packages_and_collected_files(tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "rules.py").write_text("LIMIT = 30\n")
     first = source_hash(tmp_path)
-    for skipped in ("tests", ".venv", "node_modules"):
+    for skipped in ("tests", ".venv", "node_modules", "staticfiles"):
         (tmp_path / skipped).mkdir()
         (tmp_path / skipped / "x.py").write_text("changed = True\n")
     assert source_hash(tmp_path) == first
