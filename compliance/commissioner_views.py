@@ -36,7 +36,7 @@ from .commissioner_forms import (
 )
 from .contract_import import apply_contracts, read_contracts
 from .filters import ContractedServiceFilterSet
-from .models import Alert, ComplianceCheck, Contract, ContractReview, TrainingArrangement
+from .models import ComplianceCheck, Contract, ContractReview, TrainingArrangement
 from .overview import (
     contracts_on,
     count_states,
@@ -246,13 +246,7 @@ def service_detail(request, slug, service_slug):
 @login_required
 @require_POST
 def alert_mark_read(request, slug, pk):
-    commissioner = get_commissioner_for_user(request, slug)
-    alert = get_object_or_404(Alert, pk=pk, recipient=request.user, commissioner=commissioner)
-    if alert.read_at is None:
-        alert.read_at = timezone.now()
-        alert.save(update_fields=["read_at"])
-    messages.success(request, "Alert marked as read")
-    return redirect(commissioner.get_absolute_url())
+    return alert_pages.mark_read(request, get_commissioner_for_user(request, slug), pk)
 
 
 @login_required

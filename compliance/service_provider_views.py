@@ -38,7 +38,7 @@ from .forms import (
     TrainingArrangementForm,
     content_type_for,
 )
-from .models import Alert, ComplianceCheck, Contract, TrainingArrangement
+from .models import ComplianceCheck, Contract, TrainingArrangement
 from .reliance import reliance_warning
 from .verdicts import REASON_LABELS, ComplianceState, arrangement_verdict
 from .views import _members, get_service_provider_for_user
@@ -217,15 +217,7 @@ def _dashboard_html(request, service_provider):
 @login_required
 @require_POST
 def alert_mark_read(request, slug, pk):
-    service_provider = get_service_provider_for_user(request, slug)
-    alert = get_object_or_404(
-        Alert, pk=pk, recipient=request.user, service_provider=service_provider
-    )
-    if alert.read_at is None:
-        alert.read_at = timezone.now()
-        alert.save(update_fields=["read_at"])
-    messages.success(request, "Alert marked as read")
-    return redirect(service_provider.get_absolute_url())
+    return alert_pages.mark_read(request, get_service_provider_for_user(request, slug), pk)
 
 
 @login_required
