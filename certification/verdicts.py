@@ -383,7 +383,7 @@ class ProviderHeadline:
         return f"Certification by {body.name} withdrawn on {long_date(v.since)}."
 
 
-def _preference(verdict: CertificationVerdict):
+def headline_preference(verdict: CertificationVerdict):
     """Sort key: best headline first; then the one ending last, or the latest change."""
     return (
         verdict.headline,
@@ -427,7 +427,7 @@ def provider_headline(provider, on: date, accreditation=recorded_accreditation) 
     verdicts = [v for v in verdicts if v.existed]
     if not verdicts:
         return ProviderHeadline(Headline.NOT_ON_REGISTER, on)
-    best = min(verdicts, key=_preference)
+    best = min(verdicts, key=headline_preference)
     warnings = []
     if best.is_valid:
         ending = ending_warning(best)

@@ -72,7 +72,8 @@ class ArrangementVerdict:
         return max((r.state for r in self.reasons), default=ComplianceState.COMPLIANT)
 
 
-def _missing_scope(terms_needed, terms_covered):
+def missing_scope(terms_needed, terms_covered):
+    """The terms needed that the covered ones leave out, in the order needed."""
     covered = {t.pk for t in terms_covered}
     return [t for t in terms_needed if t.pk not in covered]
 
@@ -128,11 +129,11 @@ def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdic
             reasons.append(Reason(action, text, "ends_soon"))
         certification = verdict.certification
         service = arrangement.service_provider
-        for term in _missing_scope(service.populations.all(), certification.populations.all()):
+        for term in missing_scope(service.populations.all(), certification.populations.all()):
             reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
-        for term in _missing_scope(service.settings.all(), certification.settings.all()):
+        for term in missing_scope(service.settings.all(), certification.settings.all()):
             reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
-        for term in _missing_scope(
+        for term in missing_scope(
             arrangement.specialist_content.all(), certification.specialist_content.all()
         ):
             reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))

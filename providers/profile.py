@@ -7,7 +7,7 @@ each certification's from `certification.verdict(on)`.
 from dataclasses import dataclass
 
 from certification.statuses import Status
-from certification.verdicts import ProviderHeadline, _preference
+from certification.verdicts import ProviderHeadline, headline_preference
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,11 @@ def provider_profile(provider, on):
     # The headline's certification first, then the rest in the order the headline ranks them;
     # certifications that did not exist yet on `on` last.
     verdicts.sort(
-        key=lambda v: (not v.existed, _preference(v) if v.existed else (), v.certification.pk)
+        key=lambda v: (
+            not v.existed,
+            headline_preference(v) if v.existed else (),
+            v.certification.pk,
+        )
     )
     panels = []
     for verdict in verdicts:

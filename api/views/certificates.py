@@ -13,7 +13,7 @@ from certification.certificate_check import (
     check_certificate,
     check_certificates,
 )
-from compliance.verdicts import _missing_scope
+from compliance.verdicts import missing_scope
 from providers.querysets import HEADLINE_SLUGS
 from standards.models import Population, Region, Setting, SpecialistContent
 
@@ -134,7 +134,7 @@ def _scope_check(check, required):
     missing = [
         str(term)
         for column, terms in required.items()
-        for term in _missing_scope(terms, getattr(check.certification, column).all())
+        for term in missing_scope(terms, getattr(check.certification, column).all())
     ]
     return not missing, missing
 
