@@ -1,14 +1,19 @@
-"""Cursor pagination for the provider list: stable pages however the register changes."""
+"""Cursor pagination for the API's lists: stable pages however the register changes."""
 
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 MAX_POSITION_LENGTH = 400
+# Orderings whose position is a whole number (a rank, an id): up to 18 digits, so that it
+# fits every database's integers (a longer one is no position this API gave).
+NUMERIC_ORDERINGS = {"headline_rank", "pk", "id"}
+MAX_NUMBER_LENGTH = 18
 
 
 class RegisterCursorPagination(CursorPagination):
-    """Pages in the order the register's `sort` gives (the view's `cursor_ordering`), with
-    a cursor a client cannot turn into a bad query: positions are checked before use."""
+    """Pages in the view's `cursor_ordering` (the register's `sort`, a body's certifications
+    by id), with a cursor a client cannot turn into a bad query: positions are checked
+    before use."""
 
     page_size = 50
     max_page_size = 200
@@ -35,7 +40,10 @@ class RegisterCursorPagination(CursorPagination):
         if cursor is None or cursor.position is None:
             return cursor
         position = cursor.position
-        numeric = self.ordering[0].lstrip("-") == "headline_rank"
-        if "\x00" in position or (numeric and not position.isdigit()) or len(position) > 200:
+        if "\x00" in position or len(position) > 200:
+            raise NotFound(self.invalid_cursor_message)
+        if self.ordering[0].lstrip("-") in NUMERIC_ORDERINGS and not (
+            position.isascii() and position.isdigit() and len(position) <= MAX_NUMBER_LENGTH
+        ):
             raise NotFound(self.invalid_cursor_message)
         return cursor

@@ -31,7 +31,7 @@ urlpatterns = [
     path("vocabulary/", api(standards.Vocabulary), name="vocabulary"),
     path("changes/", api(changes.ChangeFeed), name="changes"),
     # A certification body's own records, with its API token (api/views/certifications.py).
-    path("certifications/", api(certifications.CertificationCreate), name="certification_list"),
+    path("certifications/", api(certifications.CertificationList), name="certification_list"),
     path(
         "certifications/bulk/",
         api(certifications.CertificationBulkCreate),

@@ -574,9 +574,10 @@ ROWS = [
         "POST",
         {**members_of("service_provider", 302), "superuser": 404},
     ),
-    # A certification body's writes through the API take its API token, never a session:
+    # A certification body's own records through the API take its API token, never a session:
     # every signed-in actor here is anonymous to them (401). Their rows for every method
-    # and token actor are in tests/api/test_api_access_matrix.py.
+    # and token actor are in tests/api/test_api_write_access_matrix.py.
+    Row("api:certification_list", expect=public(401)),
     Row("api:certification_list", method="POST", expect=public(401), data=lambda w: {}, json=True),
     Row("api:certification_bulk", method="POST", expect=public(401), data=lambda w: {}, json=True),
     Row(

@@ -311,7 +311,8 @@ NOT_LISTS = {
     "api:verifications": "POST only: its budget is in tests/api/test_verifications.py",
     # A certification body's own records, with its API token (no session):
     # their budgets are in tests/api/test_body_writes.py.
-    "api:certification_list": "POST only: registers one certification",
+    "api:certification_list": "a body's list with its token: budgeted in "
+    "tests/api/test_body_certification_list.py",
     "api:certification_bulk": "POST only: registers up to 100 certifications",
     "api:certification_detail": "one record with its history: budgeted with the token",
     "api:certification_status_moves": "POST only: records one status move",

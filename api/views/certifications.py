@@ -1,16 +1,20 @@
-"""A certification body's own certifications: register (one, or up to 100 at once), read,
-change dates and scope, record status moves. Only with the body's API token (write scope to
-write); another body's certifications are not found. The rules are the admin's
-(`api.certification_writes` calls `certification.services`)."""
+"""A certification body's own certifications: list them, register (one, or up to 100 at
+once), read, change dates and scope, record status moves. Only with the body's API token
+(write scope to write); another body's certifications are not found, nor listed. The rules
+are the admin's (`api.certification_writes` calls `certification.services`)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from certification.statuses import Status
+
 from .. import certification_writes as writes
+from ..certification_filters import BodyCertificationFilterSet
 from ..certification_serializers import (
     BodyCertificationSerializer,
     BulkCertificationsSerializer,
@@ -20,6 +24,7 @@ from ..certification_serializers import (
     StatusMoveSerializer,
 )
 from ..idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from ..pagination import RegisterCursorPagination
 from ..permissions import BodyToken, token_body
 from ..preconditions import IF_MATCH_DESCRIPTION, check_if_match
 from ..schema import PROBLEM_REFERENCE
@@ -46,6 +51,8 @@ NOT_FOUND = problems(e404="Not one of your body's certifications")
 INVALID = problems(e400="Refused (what the admin refuses): see `errors`")
 REPLAYED = problems(e422="This Idempotency-Key was used with another request")
 STALE = problems(e412="The record changed since the ETag sent as If-Match was read")
+BAD_FILTER = problems(e400="A filter's value is not valid: see `errors`")
+BAD_CURSOR = problems(e404="The cursor is not one this API gave: start again without it")
 # On the answers that carry a record (an error carries none).
 ETAG_HEADER = OpenApiParameter(
     "ETag",
@@ -87,16 +94,74 @@ class BodyCertificationView(GenericAPIView):
         )
 
 
-class CertificationCreate(BodyCertificationView):
-    """Register a certification of a training provider by your body: its first status
-    (working towards, or certified with its certificate), the date and reason of that first
-    event, and its scope, checked as the admin checks a new certification."""
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "provider", OpenApiTypes.STR, description="Slug of a training provider your body certifies"
+    ),
+    OpenApiParameter(
+        "status",
+        OpenApiTypes.STR,
+        many=True,
+        explode=True,
+        enum=Status.values,
+        description="The certification's status (repeat for any of several)",
+    ),
+    OpenApiParameter("is_archived", OpenApiTypes.BOOL, description="Archived, or not"),
+    OpenApiParameter(
+        "certificate_number",
+        OpenApiTypes.STR,
+        description="Its current certificate number (any case, spaces or separators)",
+    ),
+]
+# Not filters: the page's own parameters.
+PAGE_PARAMETERS = ("cursor", "page_size")
+
+
+class CertificationList(BodyCertificationView):
+    """Your body's certifications: list them, or register one."""
+
+    pagination_class = RegisterCursorPagination
+
+    @extend_schema(
+        parameters=LIST_PARAMETERS,
+        responses={
+            # Keyed as the problems are, so drf-spectacular sees a list view (its pages).
+            (200, "application/json"): BodyCertificationSerializer(many=True),
+            **BAD_FILTER,
+            **REFUSALS,
+            **BAD_CURSOR,
+        },
+        operation_id="certifications_list",
+        description="Your body's certifications, each as GET /api/v1/certifications/{id}/ "
+        "answers it (its `etag` to send as If-Match with a change), in id order, in cursor "
+        "pages (`next`/`previous` links, `page_size` up to 200). Another body's are never "
+        "listed. Any read-only or write token of your body may list them.",
+    )
+    def get(self, request):
+        body = token_body(request)
+        data = request.query_params.copy()
+        for name in PAGE_PARAMETERS:
+            data.pop(name, None)
+        filterset = BodyCertificationFilterSet(
+            data, queryset=writes.body_certifications(body), body=body
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.form.errors)
+        page = self.paginate_queryset(filterset.qs)
+        answers = [writes.certification_answer(certification, request) for certification in page]
+        return self.get_paginated_response(self.get_serializer(answers, many=True).data)
+
+    def cursor_ordering(self):
+        return ("pk",)
 
     @extend_schema(
         request=CertificationCreateSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={201: BodyCertificationSerializer, **INVALID, **REFUSALS, **REPLAYED},
         operation_id="certification_create",
+        description="Register a certification of a training provider by your body: its first "
+        "status (working towards, or certified with its certificate), the date and reason of "
+        "that first event, and its scope, checked as the admin checks a new certification.",
     )
     def post(self, request):
         def write():

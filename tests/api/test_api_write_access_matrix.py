@@ -9,8 +9,9 @@ provider's tokens, a site administrator's session (401: tokens only) and a site
 administrator's token, made for body B (it acts for B only). Rows reach body A's records.
 
 How to add an operation: add `Row(name, kwargs, method, expect, data, headers)` to ROWS;
-`expect` from a helper below, overriding single actors; `private(world)` is a text of A's
-private record that only a 200 for A's own tokens may contain.
+`expect` from a helper below, overriding single actors. No answer but one to A's own tokens
+may contain A's private record; a row with `lists_a` (a read of A's record, or of a list it
+is in) must show it to them.
 """
 
 import json
@@ -65,6 +66,12 @@ def body_write(status):
     return body_operation(status, other=status)
 
 
+def body_list():
+    """A list of the token's body's own records: every body's tokens may read theirs (B's
+    list is B's, without A's records)."""
+    return body_operation(200, read=200, other=200)
+
+
 def no_such_method(read_status=405):
     """A method the operation does not take: 405 once a token may ask at all."""
     return body_operation(405, read=read_status, other=405)
@@ -78,6 +85,7 @@ class Row:
     kwargs: Callable | None = None
     data: Callable | None = None
     headers: dict = field(default_factory=dict)
+    lists_a: bool = False
 
     @property
     def id(self):
@@ -127,7 +135,7 @@ def suspend(world):
 
 ROWS = [
     Row("api:certification_list", "POST", body_write(201), data=World.register),
-    Row("api:certification_list", "GET", no_such_method(read_status=405)),
+    Row("api:certification_list", "GET", body_list(), lists_a=True),
     Row("api:certification_list", "PUT", no_such_method(read_status=403)),
     Row("api:certification_list", "DELETE", no_such_method(read_status=403)),
     Row(
@@ -137,7 +145,7 @@ ROWS = [
         data=lambda w: {"certifications": [w.register()]},
     ),
     Row("api:certification_bulk", "GET", no_such_method(read_status=405)),
-    Row("api:certification_detail", "GET", body_operation(200, read=200), a_record),
+    Row("api:certification_detail", "GET", body_operation(200, read=200), a_record, lists_a=True),
     Row(
         "api:certification_detail",
         "PATCH",
@@ -191,6 +199,8 @@ def test_access(client, world, row, actor):
         # Nothing of A's record reaches another organisation, nor who recorded its moves.
         assert "RRN-A-PRIVATE" not in content
         assert "owner-of-a@example.org" not in content
+    elif row.lists_a:
+        assert "RRN-A-PRIVATE" in content
     if response.status_code >= 400:
         assert response["Content-Type"] == "application/problem+json"
         world.certification_a.refresh_from_db()

@@ -156,7 +156,8 @@ def test_no_api_operation_gives_a_server_error_or_a_non_problem_error(
 @pytest.mark.usefixtures("_quiet_logs")
 def test_no_body_write_gives_a_server_error_or_a_non_problem_error(schema, settings):
     """The certification bodies' operations, with the body's write token: hostile ids,
-    JSON bodies and headers (If-Match, Idempotency-Key)."""
+    query parameters (the list's filters and cursor), JSON bodies and headers (If-Match,
+    Idempotency-Key)."""
     settings.API_THROTTLE_RATES = {
         **settings.API_THROTTLE_RATES,
         "token_anonymous": "100000/minute",
@@ -185,6 +186,13 @@ def test_no_body_write_gives_a_server_error_or_a_non_problem_error(schema, setti
             for raw in (b"\xff\xfe", b"{", b""):
                 response = client.generic(method.upper(), url, raw, "application/json")
                 _check(response, failures, f"{method} {url} raw {raw[:10]!r}")
+            # The list's filters and page parameters, as the token's body sends them.
+            parameters = operations[method].get("parameters", [])
+            for name in [p["name"] for p in parameters if p["in"] == "query"]:
+                for value in [*HOSTILE, "", "working_towards&status=%00"]:
+                    response = client.generic(method.upper(), f"{url}?{name}={value}")
+                    _check(response, failures, f"{method} {url}?{name}={value[:20]}")
+                    walked += 1
 
     assert walked > 500, "the walk reached too few operations"
     assert not failures, "\n".join(failures)

@@ -7,6 +7,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from certification.statuses import Status
 from tests.test_access_matrix import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,19 @@ def test_the_schema_documents_the_bodies_writes_headers_and_refusals(schema):
     assert {"400", "401", "403", "422"} <= set(create["responses"])
     assert "application/problem+json" in move["responses"]["412"]["content"]
     assert create["security"] == [{"apiToken": []}]
+
+
+def test_the_schema_documents_a_bodys_list_of_its_certifications(schema):
+    operation = schema["paths"]["/api/v1/certifications/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+
+    assert operation["operationId"] == "certifications_list"
+    assert {"provider", "status", "is_archived", "certificate_number", "cursor"} <= set(parameters)
+    assert set(parameters["status"]["schema"]["items"]["enum"]) == set(Status.values)
+    assert parameters["is_archived"]["schema"]["type"] == "boolean"
+    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
+    assert "application/problem+json" in operation["responses"]["400"]["content"]
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    results = schema["components"]["schemas"][page.rsplit("/", 1)[1]]["properties"]["results"]
+    assert results["items"] == {"$ref": "#/components/schemas/BodyCertification"}
+    assert operation["security"] == [{"apiToken": []}]
