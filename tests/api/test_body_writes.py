@@ -619,6 +619,37 @@ def test_reading_a_record_costs_the_same_however_long_its_history_and_scope(api,
     assert queries(short) == queries(long) <= 12
 
 
+def test_a_bulk_upload_costs_the_same_queries_for_each_record_whatever_the_register_holds(
+    api, body_a, every_cache_off
+):
+    """Bulk writes are not lists, so their budget is per record: each record of an upload
+    costs the same queries as the one before, and none depends on how much is on the
+    register already (no query that grows with the rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    numbers = iter(range(1000))
+
+    def queries(records):
+        providers = TrainingProviderFactory.create_batch(records)
+        body = {
+            "certifications": [
+                certified(p, certificate_number=f"RRN-BUDGET-{next(numbers)}") for p in providers
+            ]
+        }
+        with CaptureQueriesContext(connection) as context:
+            assert api.post(f"{URL}bulk/", body).status_code == 201
+        return len(context)
+
+    queries(1)  # the token's last-used time is written at most once a minute: now
+    one, two, four = queries(1), queries(2), queries(4)
+    per_record = two - one
+    assert per_record <= 31  # the record's checks, its first event, scope and history
+    assert four - two == 2 * per_record
+    CertificationFactory.create_batch(10, body=body_a)  # more on the register
+    assert queries(2) == two
+
+
 def test_a_retry_racing_the_first_request_is_rolled_back_and_gets_its_answer(
     api, token_a, provider, monkeypatch
 ):
