@@ -174,7 +174,7 @@ def test_the_apis_rows_have_the_registers_targets_and_the_bulk_verification_its_
     }
     distinct = {
         size: {
-            "api_providers": Distinct(wrk(90, p99=240.0), repeated=False),
+            "api_providers": Distinct(wrk(110, p99=240.0), repeated=False),
             "api_verifications": Distinct(wrk(19, p99=520.0), repeated=False),  # 0.0095
         }
         for size in (2000, 20000)
