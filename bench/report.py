@@ -132,8 +132,9 @@ def p99_limit(key, distinct=False):
 
 
 def growth(rps_small, rps_large):
-    """How many times slower the page got from the smallest size to the largest."""
-    return rps_small / rps_large if rps_large else float("inf")
+    """How many times slower the page got from the smallest size to the largest; infinite
+    (a FAIL) when either finished no request: not 0, which would pass."""
+    return rps_small / rps_large if rps_large and rps_small else float("inf")
 
 
 def page_rows(pages, results, distinct=None):

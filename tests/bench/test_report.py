@@ -49,6 +49,7 @@ def test_ratios_are_to_healthz_at_the_same_size():
 def test_growth_is_throughput_at_the_small_size_over_the_large():
     assert growth(60, 48) == pytest.approx(1.25)
     assert growth(10, 0) == float("inf")
+    assert growth(0, 0.3) == float("inf")  # none finished at the small size: not measured
     _, register, overview = page_rows(PAGES, RESULTS)
     assert register.growth == pytest.approx(1.25)
     assert overview.growth == pytest.approx(2.0)
