@@ -518,7 +518,8 @@ def main():
             f"{cfg['api_token_rate']} on the bench's server (BENCH_API_TOKEN_RATE)"
         )
     if cfg["pages"] is not None:
-        settings["pages"] = "only " + ", ".join(cfg["pages"]) + " (BENCH_PAGES) and healthz"
+        also = "" if report.REFERENCE in cfg["pages"] else f" and {report.REFERENCE}"
+        settings["pages"] = f"only {', '.join(cfg['pages'])}{also} (BENCH_PAGES)"
     text = report.render(machine=about, settings=settings, rows=rows, csv_results=csv_results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text)
