@@ -1,10 +1,13 @@
 -- Each request a different address: wrk -s bench/distinct.lua URL -- FILE OFFSET THREADS
 --
--- FILE holds one path a line (bench/pages.py's distinct addresses). Thread n of THREADS asks
--- for the paths OFFSET + n, OFFSET + n + THREADS, ..., so no two requests share a path until
--- the file runs out (it then starts again: the report says so). At the end wrk prints where
--- the furthest thread got, for the next run to start after it (bench/wrk.py reads it).
--- Headers given with -H (the session cookie) go with every request (wrk.format adds them).
+-- FILE holds one request a line (bench/pages.py's distinct addresses): a path to GET, or a
+-- path, a space and a body to POST to it (bench/wrk.py's request_line; a path has no space).
+-- Thread n of THREADS asks for the lines OFFSET + n, OFFSET + n + THREADS, ..., so no two
+-- requests share a line until the file runs out (it then starts again: the report says so).
+-- A file of one line asks the same request again and again (a POST's repeated figure). At
+-- the end wrk prints where the furthest thread got, for the next run to start after it
+-- (bench/wrk.py reads it). Headers given with -H (the session cookie, the API token, a POST's
+-- Content-Type) go with every request (wrk.format adds them).
 
 local threads = {}
 
@@ -15,9 +18,12 @@ end
 
 function init(args)
   paths = {}
+  bodies = {}
   for line in io.lines(args[1]) do
     if line ~= "" then
-      paths[#paths + 1] = line
+      local path, body = line:match("^(%S+) (.+)$")
+      paths[#paths + 1] = path or line
+      bodies[#paths] = body -- nil for a GET
     end
   end
   stride = tonumber(args[3])
@@ -26,9 +32,13 @@ function init(args)
 end
 
 function request()
-  local path = paths[(position % count) + 1]
+  local line = (position % count) + 1
   position = position + stride
-  return wrk.format(nil, path)
+  local body = bodies[line]
+  if body then
+    return wrk.format("POST", paths[line], nil, body)
+  end
+  return wrk.format(nil, paths[line])
 end
 
 function done(summary, latency, requests)

@@ -1,4 +1,4 @@
-"""What `make bench` requests, found in the generated data, with the sessions it signs in with.
+"""What `make bench` requests, found in the generated data, with the credentials it sends.
 
     DATABASE_URL=… python bench/pages.py OUT.json
 
@@ -6,8 +6,11 @@ Run by bench/run.py in the bench's environment after `generate_load_data`: it pi
 generated certified provider (its page, its certificate number, its town and region for the
 filtered register) and the benchmark actors compliance/load_actors.py makes, and signs their
 members in by creating a session, as Django's test client does (no password is needed and
-django-axes, which watches sign-in attempts, is not involved). Writes JSON, not stdout: the
-application logs to stdout.
+django-axes, which watches sign-in attempts, is not involved). The API is asked as the care
+home (`load-service`) with a read token of its own, made here as its tokens page makes one
+(ApiToken.issue: its text exists only in this answer), so the API counts the bench's requests
+by token, not by address (api/throttling.py). Writes JSON, not stdout: the application logs
+to stdout.
 
 Each page also gets its **distinct addresses** (`distinct`): thousands of real addresses of the
 same page from the generated data, in a fixed shuffled order, which bench/distinct.lua asks
@@ -17,7 +20,11 @@ regions providers really have, every status, region and population combination (
 statuses, three sorts), every page number of the register (three sorts, each status), and the
 organisations' pages on every day of the last five years (`?on=`). The plain register has one
 address: its distinct figure varies a parameter the page ignores (`?v=N`), which renders it
-afresh as the first request after a write does.
+afresh as the first request after a write does. The API's provider list gets the searched
+register's towns, statuses and regions; the bulk verification, which is a POST, gets request
+bodies instead of addresses: sets of VERIFICATION_BATCH real certificate numbers, consecutive
+slices of the numbers shuffled again for each pass over them, so every request asks a
+different set.
 """
 
 import datetime as dt
@@ -40,6 +47,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from api.models import ApiToken  # noqa: E402
 from certification.models import Certification  # noqa: E402
 from certification.statuses import Status  # noqa: E402
 from compliance import load_actors  # noqa: E402
@@ -50,6 +58,9 @@ from standards.models import Population, Region  # noqa: E402
 
 DISTINCT_LIMIT = 20_000  # addresses a page at most: more than a run asks for
 SORTS = ("name", "status", "valid_until")
+VERIFICATION_BATCH = 100  # certificate numbers a bulk verification asks for (the API's most)
+VERIFICATION_SETS = 2_000  # different sets: more than a run asks for at ~50 requests/s
+JSON = {"Content-Type": "application/json"}
 
 
 def session_cookie(email):
@@ -58,8 +69,56 @@ def session_cookie(email):
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+def api_token(email):
+    """A read token of the member's organisation, as its tokens page issues one."""
+    user = User.objects.get(email=email)
+    _, text = ApiToken.issue(
+        name="make bench",
+        membership=user.memberships.get(),
+        scope=ApiToken.Scope.READ,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+        created_by=user,
+    )
+    return text
+
+
+def credentials():
+    """{actor: {header: value}}: what each actor's requests carry."""
+    return {
+        "service": {"Cookie": session_cookie(load_actors.SERVICE_EMAIL)},
+        "commissioner": {"Cookie": session_cookie(load_actors.COMMISSIONER_EMAIL)},
+        "api": {"Authorization": f"Bearer {api_token(load_actors.SERVICE_EMAIL)}"},
+    }
+
+
+def verification_body(numbers):
+    """A bulk verification's JSON body, on one line (bench/distinct.lua reads it so)."""
+    return json.dumps({"certificates": list(numbers)}, separators=(",", ":"))
+
+
+def verified(numbers):
+    """What the answer for `numbers` shows when each is found (the API's compact JSON)."""
+    return [f'"number":"{number}","found":true' for number in numbers]
+
+
+def _certificate_numbers(providers):
+    return list(
+        Certification.objects.on_register()
+        .filter(provider__in=providers, certificate_number__isnull=False)
+        .order_by("pk")
+        .values_list("certificate_number", flat=True)
+    )
+
+
+def page(key, label, path, expect, actor=None, **more):
+    """One page: `expect` is text the page must show (or a list of texts, each), and `more`
+    its `body` (the page is then POSTed that body), `headers` and `distinct_expect` (what the
+    first of its distinct addresses must show)."""
+    return {"key": key, "label": label, "path": path, "actor": actor, "expect": expect, **more}
+
+
 def pages():
-    """[{key, label, path, actor, expect}]: `expect` is text the page must show."""
+    """[page()]: every page the bench measures, in the table's order."""
     certification = (
         Certification.objects.filter(status=Status.CERTIFIED, provider__slug__startswith="load-")
         .select_related("provider__region")
@@ -77,21 +136,32 @@ def pages():
         {"status": "certified", "region": provider.region.slug, "population": population.slug}
     )
     number = certification.certificate_number
+    # The first certified provider's number among the first numbers of the data: the same
+    # VERIFICATION_BATCH every request.
+    providers = TrainingProvider.objects.active().filter(slug__startswith="load-")
+    others = [n for n in _certificate_numbers(providers)[:VERIFICATION_BATCH] if n != number]
+    batch = [number, *others][:VERIFICATION_BATCH]
     return [
-        ("healthz", "Health check", "/healthz", None, "ok"),
-        ("register", "Register", "/providers/", None, "Load Provider"),
-        ("register_filtered", "Register, searched and filtered", f"/providers/?{search}",
-         None, f'href="{provider.get_absolute_url()}"'),
-        ("register_facets", "Register, status, region and population", f"/providers/?{facets}",
-         None, "Load Provider"),
-        ("register_page_40", "Register, page 40", "/providers/?page=40", None, "Load Provider"),
-        ("provider", "Provider page", provider.get_absolute_url(), None, provider.name),
-        ("certificate_check", "Certificate check",
-         f"/certificates/check/?{urlencode({'number': number})}", None, number),
-        ("service_provider_dashboard", "Service provider dashboard", service.get_absolute_url(),
-         "service", service.name),
-        ("commissioner_overview", "Commissioner overview (300 contracts)",
-         commissioner.get_absolute_url(), "commissioner", commissioner.name),
+        page("healthz", "Health check", "/healthz", "ok"),
+        page("register", "Register", "/providers/", "Load Provider"),
+        page("register_filtered", "Register, searched and filtered", f"/providers/?{search}",
+             f'href="{provider.get_absolute_url()}"'),
+        page("register_facets", "Register, status, region and population",
+             f"/providers/?{facets}", "Load Provider"),
+        page("register_page_40", "Register, page 40", "/providers/?page=40", "Load Provider"),
+        page("provider", "Provider page", provider.get_absolute_url(), provider.name),
+        page("certificate_check", "Certificate check",
+             f"/certificates/check/?{urlencode({'number': number})}", number),
+        page("service_provider_dashboard", "Service provider dashboard",
+             service.get_absolute_url(), service.name, "service"),
+        page("commissioner_overview", "Commissioner overview (300 contracts)",
+             commissioner.get_absolute_url(), commissioner.name, "commissioner"),
+        page("api_providers", "API provider list, searched and filtered",
+             f"/api/v1/providers/?{search}", f'"slug":"{provider.slug}"', "api",
+             distinct_expect='"results":[{"slug":'),
+        page("api_verifications", f"API bulk verification ({len(batch)} certificates)",
+             "/api/v1/verifications/", verified(batch), "api",
+             body=verification_body(batch), headers=JSON),
     ]  # fmt: skip
 
 
@@ -113,10 +183,11 @@ def distinct_addresses():
     # The headline each provider has today, so a search names a status it can match.
     headlines = dict(providers.with_headline(today).values_list("pk", "headline_rank"))
     slug_of = {int(kind): slug for kind, slug in HEADLINE_SLUGS.items()}
-    searched = [
-        f"/providers/?{urlencode({'q': town, 'status': slug_of[headlines[pk]], 'region': region})}"
+    # Town, status and region of each provider: the register's search and the API's.
+    searches = _shuffled(
+        urlencode({"q": town, "status": slug_of[headlines[pk]], "region": region})
         for pk, town, region in providers.values_list("pk", "town", "region__slug")
-    ]
+    )
     status_sets = [[s] for s in statuses] + [list(p) for p in itertools.combinations(statuses, 2)]
     facets = [
         "/providers/?"
@@ -144,15 +215,13 @@ def distinct_addresses():
         for sort in SORTS
         for number in range(2, (count + 24) // 25 + 1)
     ]
-    numbers = Certification.objects.filter(
-        provider__in=providers, certificate_number__isnull=False
-    ).values_list("certificate_number", flat=True)
+    numbers = _certificate_numbers(providers)
     days = [today - dt.timedelta(days=n) for n in range(1, 5 * 365)]
     service = ServiceProvider.objects.get(slug=load_actors.SERVICE_SLUG).get_absolute_url()
     commissioner = Commissioner.objects.get(slug=load_actors.COMMISSIONER_SLUG).get_absolute_url()
     return {
         "register": [f"/providers/?v={n}" for n in range(DISTINCT_LIMIT)],
-        "register_filtered": _shuffled(searched),
+        "register_filtered": [f"/providers/?{search}" for search in searches],
         "register_facets": _shuffled(facets),
         "register_page_40": _shuffled(pages),
         "provider": _shuffled(p.get_absolute_url() for p in providers.only("slug")),
@@ -161,7 +230,23 @@ def distinct_addresses():
         ),
         "service_provider_dashboard": _shuffled(f"{service}?on={day}" for day in days),
         "commissioner_overview": _shuffled(f"{commissioner}?on={day}" for day in days),
+        "api_providers": [f"/api/v1/providers/?{search}" for search in searches],
+        "api_verifications": verification_sets(numbers),
     }
+
+
+def verification_sets(numbers):
+    """[body]: VERIFICATION_SETS bulk verifications of VERIFICATION_BATCH different real
+    numbers each, every set different: consecutive slices of the numbers, shuffled afresh
+    for each pass over them (a number is asked once a pass)."""
+    rng = random.Random(17)
+    numbers = list(numbers)
+    size = min(VERIFICATION_BATCH, len(numbers))
+    sets = []
+    while numbers and len(sets) < VERIFICATION_SETS:
+        rng.shuffle(numbers)
+        sets += [numbers[i : i + size] for i in range(0, len(numbers) - size + 1, size)]
+    return _shuffled(verification_body(chosen) for chosen in sets[:VERIFICATION_SETS])
 
 
 def _counts_by_headline(providers, today):
@@ -172,26 +257,17 @@ def _counts_by_headline(providers, today):
 
 
 def main(out):
-    sessions = {
-        "service": session_cookie(load_actors.SERVICE_EMAIL),
-        "commissioner": session_cookie(load_actors.COMMISSIONER_EMAIL),
-    }
     distinct = distinct_addresses()
+    described_pages = [dict(p, distinct=distinct.get(p["key"])) for p in pages()]
+    for entry in described_pages:
+        if entry["key"] == "api_verifications" and entry["distinct"]:
+            # Its first set, checked before load, must find every one of its numbers.
+            entry["distinct_expect"] = verified(json.loads(entry["distinct"][0])["certificates"])
     described = {
         "providers": TrainingProvider.objects.filter(slug__startswith="load-").count(),
         "contracts": Commissioner.objects.get(slug=load_actors.COMMISSIONER_SLUG).contracts.count(),
-        "pages": [
-            {
-                "key": key,
-                "label": label,
-                "path": path,
-                "actor": actor,
-                "expect": expect,
-                "distinct": distinct.get(key),
-            }
-            for key, label, path, actor, expect in pages()
-        ],
-        "sessions": sessions,
+        "pages": described_pages,
+        "credentials": credentials(),
         "csv": "/providers/export.csv",
     }
     Path(out).write_text(json.dumps(described, indent=2))

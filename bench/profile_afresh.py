@@ -26,15 +26,14 @@ from pages import content_cache  # noqa: E402
 
 
 def main(key, requests=30, out=None):
-    page = next(p for p in bench_afresh.bench_pages.pages() if p[0] == key)
-    _key, _label, path, actor, _expect = page
-    client = bench_afresh.client_for(actor)
+    page = next(p for p in bench_afresh.bench_pages.pages() if p["key"] == key)
+    ask = bench_afresh.asker(page)
     content_cache.cache = DummyCache("afresh", {})
-    assert client.get(path).status_code == 200
+    assert ask().status_code == 200
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(requests):
-        client.get(path)
+        ask()
     profiler.stop()
     if out:
         Path(out).write_text(profiler.output_html())

@@ -4,7 +4,8 @@ Pure functions over measured figures (no server, no database), so tests/bench/ c
 Each page is measured two ways: one address again and again (served from kept content after
 the first request: issue 8's targets) and each request a different address (rendered afresh:
 issue 15's). Targets hold at the largest size measured; growth compares the smallest size
-with the largest.
+with the largest. The API's two rows (issue 17) have the register's targets for its provider
+list, and the project's own for the bulk verification (bench/README.md § How to read it).
 """
 
 from dataclasses import dataclass, field
@@ -20,8 +21,16 @@ RATIO_TARGETS = {
     "certificate_check": 0.10,
     "service_provider_dashboard": 0.05,
     "commissioner_overview": 0.03,
+    "api_providers": 0.05,  # the register's list, as data (issue 17 gives no figure: issue 8's)
+    # 100 certificate numbers a request: the project's own target, each number at about the
+    # cost of one health check (the certificate check page answers one number at 0.10).
+    "api_verifications": 0.01,
 }
 P99_LIMIT_MS = 100.0
+# A page whose target lets it cost 100 health checks cannot answer 8 connections within
+# 100 ms: at its ratio target on this machine (/healthz ~2,300 req/s, so ~23 req/s) a request
+# waits for about 8 / 23 s = 350 ms (Little's law). Its own limit, both ways of measuring.
+P99_LIMITS_MS = {"api_verifications": 500.0}
 # Each request a different address (issue 15): the public pages and the organisations' pages.
 DISTINCT_RATIO_TARGETS = {
     "register": 0.05,
@@ -32,6 +41,8 @@ DISTINCT_RATIO_TARGETS = {
     "certificate_check": 0.05,
     "service_provider_dashboard": 0.03,
     "commissioner_overview": 0.03,
+    "api_providers": 0.05,
+    "api_verifications": 0.01,
 }
 DISTINCT_P99_LIMIT_MS = 250.0
 GROWTH_LIMIT = 1.3  # throughput at the smallest size / throughput at the largest
@@ -115,9 +126,15 @@ class CsvResult:
         return self.downloads[0].rows
 
 
+def p99_limit(key, distinct=False):
+    """A page's p99 limit in ms: its own, or the repeated or distinct-address one."""
+    return P99_LIMITS_MS.get(key, DISTINCT_P99_LIMIT_MS if distinct else P99_LIMIT_MS)
+
+
 def growth(rps_small, rps_large):
-    """How many times slower the page got from the smallest size to the largest."""
-    return rps_small / rps_large if rps_large else float("inf")
+    """How many times slower the page got from the smallest size to the largest; infinite
+    (a FAIL) when either finished no request: not 0, which would pass."""
+    return rps_small / rps_large if rps_large and rps_small else float("inf")
 
 
 def page_rows(pages, results, distinct=None):
@@ -144,14 +161,9 @@ def page_rows(pages, results, distinct=None):
             row.checks.append(
                 Check("ratio", f"{ratio[largest]:.3f}", f"≥ {target:.2f}", ratio[largest] >= target)
             )
-        p99 = row.p99_ms[largest]
+        p99, limit = row.p99_ms[largest], p99_limit(page.key)
         row.checks.append(
-            Check(
-                "p99",
-                _unless_unfinished(p99, "{:.0f} ms"),
-                f"< {P99_LIMIT_MS:.0f} ms",
-                p99 < P99_LIMIT_MS,
-            )
+            Check("p99", _unless_unfinished(p99, "{:.0f} ms"), f"< {limit:.0f} ms", p99 < limit)
         )
         row.checks.append(
             Check(
@@ -186,13 +198,10 @@ def _distinct_checks(row, results, distinct, sizes):
         row.checks.append(
             Check("distinct ratio", f"{ratio:.3f}", f"≥ {target:.2f}", ratio >= target)
         )
-    p99 = row.distinct[largest].result.p99_ms
+    p99, limit = row.distinct[largest].result.p99_ms, p99_limit(key, distinct=True)
     row.checks.append(
         Check(
-            "distinct p99",
-            _unless_unfinished(p99, "{:.0f} ms"),
-            f"< {DISTINCT_P99_LIMIT_MS:.0f} ms",
-            p99 < DISTINCT_P99_LIMIT_MS,
+            "distinct p99", _unless_unfinished(p99, "{:.0f} ms"), f"< {limit:.0f} ms", p99 < limit
         )
     )
 
@@ -322,7 +331,14 @@ def render(*, machine, settings, rows, csv_results):
         "",
         f"Targets: repeated address (issue 8) ratio as shown, p99 < {P99_LIMIT_MS:.0f} ms, "
         f"growth ≤ {GROWTH_LIMIT}x; each request a different address (issue 15) ratio as shown, "
-        f"p99 < {DISTINCT_P99_LIMIT_MS:.0f} ms.",
+        f"p99 < {DISTINCT_P99_LIMIT_MS:.0f} ms"
+        + "".join(
+            f"; {row.page.label} p99 < {P99_LIMITS_MS[row.page.key]:.0f} ms both ways (the "
+            "project's own)"
+            for row in rows
+            if row.page.key in P99_LIMITS_MS
+        )
+        + ".",
     ]
     if csv_results:
         lines += ["", "## CSV export `/providers/export.csv` (one client, full downloads)", ""]

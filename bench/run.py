@@ -10,7 +10,8 @@ that the machine's drift over minutes weighs on both sizes alike; each figure is
 with the median throughput. Each page is measured two ways: one address asked again and
 again (served from kept content after the first), and each request a different address
 (bench/distinct.lua over bench/pages.py's real addresses, none repeated within the run).
-Then the CSV export is downloaded whole (bench/download.py).
+Then the CSV export is downloaded whole (bench/download.py). BENCH_PAGES=key,key… measures
+only those pages (and /healthz, the reference; `csv_export` for the CSV export).
 The table (bench/report.py) goes to stdout and to bench/results/latest.md. bench/README.md
 says how to read it.
 
@@ -37,12 +38,16 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import download, report, wrk
-from bench.server import Gunicorn, ServerError, get
+from bench.server import Gunicorn, ServerError, request
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench"
+CSV_KEY = "csv_export"  # the CSV export's name in BENCH_PAGES
+# The API's token rates for the bench's server (bench/README.md § What it does, 3): far above
+# what 8 connections can ask, so the bench measures the API, throttle included, not 429s.
+DEFAULT_API_TOKEN_RATE = "100000/second"
 
 
 class BenchError(RuntimeError):
@@ -70,11 +75,16 @@ def config():
         "drain": int(os.environ.get("BENCH_DRAIN_TIMEOUT", "120")),
         "workers": os.environ.get("BENCH_GUNICORN_WORKERS", "2"),
         "strict": os.environ.get("BENCH_STRICT", "") not in ("", "0", "false"),
+        "pages": [k.strip() for k in os.environ.get("BENCH_PAGES", "").split(",") if k.strip()]
+        or None,
+        "api_token_rate": os.environ.get("BENCH_API_TOKEN_RATE", DEFAULT_API_TOKEN_RATE),
     }
 
 
 def app_env(cfg):
-    """The production settings, on the bench database, with a local secret key."""
+    """The production settings, on the bench database, with a local secret key, and the API's
+    token rates raised for this server only (the bench asks the API with a token; every
+    address and every other server keeps settings.API_THROTTLE_RATES' limits)."""
     env = dict(os.environ)
     env.pop("DJANGO_STATICFILES_MANIFEST", None)  # production: hashed static file names
     env.update(
@@ -84,6 +94,8 @@ def app_env(cfg):
         or f"local-bench-only-not-secret-{socket.gethostname()}-rrn-register",
         DJANGO_SECURE_SSL_REDIRECT="false",
         GUNICORN_WORKERS=cfg["workers"],
+        DJANGO_API_TOKEN_RATE=cfg["api_token_rate"],
+        DJANGO_API_TOKEN_VERIFICATION_RATE=cfg["api_token_rate"],
     )
     return env
 
@@ -178,39 +190,88 @@ def machine(url):
     }
 
 
-def describe(env):
-    """The pages and sessions bench/pages.py finds in the generated data."""
+def describe(env, wanted=None):
+    """The pages and credentials bench/pages.py finds in the generated data: the pages
+    BENCH_PAGES names (`wanted`), or all."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         finished = subprocess.run(
             [PYTHON, "bench/pages.py", out.name], cwd=ROOT, env=env, capture_output=True, text=True
         )
         if finished.returncode != 0:
             raise BenchError(f"bench/pages.py failed:\n{finished.stdout}{finished.stderr}")
-        return json.loads(Path(out.name).read_text())
+        described = json.loads(Path(out.name).read_text())
+    described["pages"] = selected_pages(described["pages"], wanted)
+    return described
+
+
+def selected_pages(pages, wanted):
+    """The pages whose keys `wanted` names (None: every page), in the bench's order, and
+    /healthz whether named or not: every ratio is to it. An unknown key stops the bench
+    rather than quietly measuring less."""
+    if wanted is None:
+        return pages
+    known = [p["key"] for p in pages] + [CSV_KEY]
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise BenchError(
+            f"BENCH_PAGES names no page {', '.join(unknown)}: the pages are {', '.join(known)}"
+        )
+    return [p for p in pages if p["key"] in wanted or p["key"] == report.REFERENCE]
+
+
+def page_headers(page, described):
+    """What every request of the page carries: its actor's credentials (a session cookie,
+    an API token) and its own headers (a POST's Content-Type)."""
+    return {**described["credentials"].get(page["actor"], {}), **page.get("headers", {})}
+
+
+def _texts(expect):
+    """A page's expected text, or list of texts, as a list."""
+    if expect is None:
+        return []
+    return [expect] if isinstance(expect, str) else list(expect)
 
 
 CHECK_TIMEOUT = 60  # seconds: a page slower than this is reported as "none finished"
 UNFINISHED = wrk.WrkResult(0.0, float("inf"), float("inf"), 0, 0, 0)
 
 
-def check_page(server, page, cookie):
-    """One plain request: a 200 (a redirect to sign in is not) showing the expected text;
-    then the first of its distinct addresses, which must answer 200 too. False when it took
-    longer than CHECK_TIMEOUT: too slow to load-test."""
-    checked = [(page["path"], page["expect"])]
+def check_page(server, page, headers):
+    """One plain request: a 200 (a redirect to sign in is not) showing the expected text
+    (each of them, when a list); then the first of its distinct addresses (or bodies, for a
+    POST), which must answer 200 too and show its `distinct_expect`, if any. False when it
+    took longer than CHECK_TIMEOUT: too slow to load-test."""
+    post = page.get("body") is not None
+    checked = [(page["path"], page.get("body"), page["expect"])]
     if page.get("distinct"):
-        checked.append((page["distinct"][0], None))
-    for path, expect in checked:
+        first = page["distinct"][0]
+        checked.append(
+            (page["path"], first, page.get("distinct_expect"))
+            if post
+            else (first, None, page.get("distinct_expect"))
+        )
+    for path, body, expect in checked:
+        what = f"POST {path}" if post else path
         try:
-            response = get(server.port, path, cookie, timeout=CHECK_TIMEOUT)
+            response = request(server.port, path, headers, body, timeout=CHECK_TIMEOUT)
         except TimeoutError:
-            say(f"{path}: no answer within {CHECK_TIMEOUT} s: not load-tested")
+            say(f"{what}: no answer within {CHECK_TIMEOUT} s: not load-tested")
             return False
         if response.status != 200:
-            raise BenchError(f"{path} answered {response.status}, not 200")
-        if expect is not None and expect.encode() not in response.body:
-            raise BenchError(f"{path} does not show {expect!r}")
+            raise BenchError(f"{what} answered {response.status}, not 200: {response.body[:300]}")
+        missing = [text for text in _texts(expect) if text.encode() not in response.body]
+        if missing:
+            raise BenchError(
+                f"{what} does not show {missing[0]!r} ({len(missing)} expected texts missing)"
+            )
     return True
+
+
+def _request_lines(page, entries):
+    """bench/distinct.lua's lines for `entries`: paths, or for a POST page bodies to its path."""
+    if page.get("body") is None:
+        return [wrk.request_line(path) for path in entries]
+    return [wrk.request_line(page["path"], body) for body in entries]
 
 
 def write_addresses(size, described):
@@ -221,8 +282,22 @@ def write_addresses(size, described):
     for page in described["pages"]:
         if page.get("distinct"):
             path = folder / f"{size}-{page['key']}.txt"
-            path.write_text("\n".join(page["distinct"]) + "\n")
+            path.write_text("\n".join(_request_lines(page, page["distinct"])) + "\n")
             files[page["key"]] = {"file": path, "next": 0, "repeated": False}
+    return files
+
+
+def write_repeated_requests(size, described):
+    """{page key: file}: for each POST page, its one request in a file of one line, which
+    bench/distinct.lua sends again and again (wrk itself only repeats GETs)."""
+    folder = RESULTS / "addresses"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for page in described["pages"]:
+        if page.get("body") is not None:
+            path = folder / f"{size}-{page['key']}-repeated.txt"
+            path.write_text("\n".join(_request_lines(page, [page["body"]])) + "\n")
+            files[page["key"]] = path
     return files
 
 
@@ -261,24 +336,31 @@ def drain(server, cfg):
     server.restart()
 
 
-def load(server, page, cookie, cfg, distinct=None):
-    """wrk's result for one page: one address again and again, or with `distinct`
-    ({"file", "next"}: the addresses file and its first unused line, moved on by each run so
-    that no run, warm-up or round asks for an address another already has) a different
-    address each request."""
+def load(server, page, headers, cfg, distinct=None, repeated_request=None):
+    """wrk's result for one page: one address again and again (a POST page: the one line of
+    `repeated_request`, through bench/distinct.lua), or with `distinct` ({"file", "next"}:
+    the addresses file and its first unused line, moved on by each run so that no run,
+    warm-up or round asks for an address another already has) a different address each
+    request."""
     drain(server, cfg)
-    url = f"http://127.0.0.1:{server.port}{'/' if distinct else page['path']}"
+    scripted = distinct or repeated_request
+    url = f"http://127.0.0.1:{server.port}{'/' if scripted else page['path']}"
     runs = [cfg["warmup"], cfg["duration"]] if cfg["warmup"] else [cfg["duration"]]
     for duration in runs:
         addresses = (distinct["file"], distinct["next"]) if distinct else None
-        result = wrk.run(url, duration=duration, cookie=cookie, distinct=addresses)
+        if repeated_request and not distinct:
+            addresses = (repeated_request, 0)
+        result = wrk.run(url, duration=duration, headers=headers, distinct=addresses)
         if distinct:
             distinct["next"] = result.next_address
             distinct["repeated"] = distinct.get("repeated") or result.repeated_addresses
         if result.failed:
+            # wrk does not say which status: for the API, 429s mean its throttle caught up.
+            throttled = " (the API: a 429 is its throttle, BENCH_API_TOKEN_RATE)"
             raise BenchError(
-                f"{page['path']}: {result.non_2xx_3xx} non-2xx/3xx responses and "
+                f"{_shown(page)}: {result.non_2xx_3xx} non-2xx/3xx responses and "
                 f"{result.socket_errors} socket errors out of {result.requests} under load"
+                + (throttled if page["actor"] == "api" and result.non_2xx_3xx else "")
             )
     if result.requests == 0:
         # Every request took longer than the run: a page too slow to measure this way, which
@@ -309,7 +391,7 @@ def settle_database(url):
 
 def prepare_size(size, cfg):
     """A database of `size` providers, ready to serve: (its cfg, its environment, the pages
-    and sessions bench/pages.py found in it)."""
+    and credentials bench/pages.py found in it)."""
     sized = dict(cfg, database_url=size_database_url(cfg["database_url"], size, cfg["sizes"]))
     env = app_env(sized)
     say(f"{size:,} providers: empty database, migrate, generate data")
@@ -318,7 +400,7 @@ def prepare_size(size, cfg):
     generated = manage(env, "generate_load_data", "--providers", str(size))
     say(next(line for line in generated.splitlines() if line.startswith("Created")))
     settle_database(sized["database_url"])
-    return sized, env, describe(env)
+    return sized, env, describe(env, cfg["pages"])
 
 
 def median_run(runs):
@@ -349,9 +431,12 @@ def measure(cfg):
             for page in described["pages"]:
                 say(f"{size:,} providers: checking {page['path']}")
                 drain(servers[size], sized)
-                cookie = described["sessions"].get(page["actor"])
-                checked[size, page["key"]] = check_page(servers[size], page, cookie)
+                headers = page_headers(page, described)
+                checked[size, page["key"]] = check_page(servers[size], page, headers)
         addresses = {size: write_addresses(size, prepared[size][2]) for size in sizes}
+        repeated_requests = {
+            size: write_repeated_requests(size, prepared[size][2]) for size in sizes
+        }
         runs, distinct_runs = {}, {}
         for round_number in range(1, cfg["rounds"] + 1):
             # Alternate which size goes first, so neither always follows the other.
@@ -360,16 +445,17 @@ def measure(cfg):
                 for size in order:
                     sized, _, described = prepared[size]
                     page = described["pages"][index]
-                    cookie = described["sessions"].get(page["actor"])
+                    headers = page_headers(page, described)
                     ok = checked[size, page["key"]]
                     say(f"round {round_number}/{cfg['rounds']}, {size:,} providers: {page['path']}")
-                    run = load(servers[size], page, cookie, sized) if ok else UNFINISHED
+                    one = repeated_requests[size].get(page["key"])
+                    run = load(servers[size], page, headers, sized, None, one) if ok else UNFINISHED
                     runs.setdefault((size, page["key"]), []).append(run)
                     distinct = addresses[size].get(page["key"])
                     if distinct is None:
                         continue
                     say(f"  the same, each request a different address ({distinct['file'].name})")
-                    run = load(servers[size], page, cookie, sized, distinct) if ok else UNFINISHED
+                    run = load(servers[size], page, headers, sized, distinct) if ok else UNFINISHED
                     distinct_runs.setdefault((size, page["key"]), []).append(run)
         results = {
             size: {page["key"]: median_run(runs[size, page["key"]]) for page in described["pages"]}
@@ -385,7 +471,7 @@ def measure(cfg):
             for size in sizes
         }
         csv_results = {}
-        for size in sizes:
+        for size in sizes if cfg["pages"] is None or CSV_KEY in cfg["pages"] else []:
             sized, _, described = prepared[size]
             say(f"{size:,} providers: {described['csv']} x{cfg['csv_repeats']}")
             drain(servers[size], sized)
@@ -402,6 +488,11 @@ def measure(cfg):
     return results, distinct_results, csv_results, prepared[sizes[-1]][2]
 
 
+def _shown(page):
+    """A page's address in the table: a POST says so."""
+    return page["path"] if page.get("body") is None else f"POST {page['path']}"
+
+
 def main():
     cfg = config()
     if shutil.which("wrk") is None:
@@ -411,7 +502,7 @@ def main():
     say("collectstatic (DEBUG off serves hashed static files)")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     results, distinct_results, csv_results, described = measure(cfg)
-    pages = [report.Page(p["key"], p["label"], p["path"], p["actor"]) for p in described["pages"]]
+    pages = [report.Page(p["key"], p["label"], _shown(p), p["actor"]) for p in described["pages"]]
     rows = report.page_rows(pages, results, distinct_results)
     settings = {
         "load": f"wrk, 2 threads, 8 connections, {cfg['warmup']} s warm-up then "
@@ -421,6 +512,14 @@ def main():
         "threads, DEBUG off, access log off, no worker recycling",
         "sizes": ", ".join(f"{n:,} providers" for n in cfg["sizes"]),
     }
+    if any(p["actor"] == "api" for p in described["pages"]):
+        settings["API"] = (
+            f"asked with a read token of the care home load-service; the token rates "
+            f"{cfg['api_token_rate']} on the bench's server (BENCH_API_TOKEN_RATE)"
+        )
+    if cfg["pages"] is not None:
+        also = "" if report.REFERENCE in cfg["pages"] else f" and {report.REFERENCE}"
+        settings["pages"] = f"only {', '.join(cfg['pages'])}{also} (BENCH_PAGES)"
     text = report.render(machine=about, settings=settings, rows=rows, csv_results=csv_results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text)

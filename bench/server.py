@@ -69,7 +69,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise ServerError(f"gunicorn exited {self.process.returncode}: see {self.log_path}")
             try:
-                if get(self.port, "/healthz").status == 200:
+                if request(self.port, "/healthz").status == 200:
                     return
             except OSError:
                 pass
@@ -125,11 +125,13 @@ class Response:
         self.status, self.headers, self.body = status, headers, body
 
 
-def get(port, path, cookie=None, timeout=60):
-    """One plain request (no redirects followed), the whole body read."""
+def request(port, path, headers=None, body=None, timeout=60):
+    """One plain request (no redirects followed), the whole body read: a GET, or a POST of
+    `body` when there is one."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        method = "GET" if body is None else "POST"
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         return Response(response.status, dict(response.getheaders()), response.read())
     finally:

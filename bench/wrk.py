@@ -79,23 +79,32 @@ def parse(output: str) -> WrkResult:
     )
 
 
-def command(url, *, duration, cookie=None, threads=THREADS, connections=8, distinct=None):
+def command(url, *, duration, headers=None, threads=THREADS, connections=8, distinct=None):
     """wrk's argument list. The 30 s timeout keeps slow responses in the latency figures:
     with wrk's default of 2 s they would be dropped from them and counted as errors.
-    `distinct`: (addresses file, first line) to ask for a different address each request
-    (bench/distinct.lua); `url` then gives only the server."""
+    `headers` ({name: value}: a session cookie, an API token, a Content-Type) go with every
+    request. `distinct`: (requests file, first line) to ask for a different address each
+    request (bench/distinct.lua); `url` then gives only the server."""
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     args += ["--timeout", "30s"]
-    if cookie:
-        args += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
     if distinct is None:
         return [*args, url]
     path, offset = distinct
     return [*args, "-s", str(DISTINCT_SCRIPT), url, "--", str(path), str(offset), str(threads)]
 
 
-def run(url, *, duration, cookie=None, distinct=None) -> WrkResult:
-    args = command(url, duration=duration, cookie=cookie, distinct=distinct)
+def request_line(path, body=None):
+    """A line of bench/distinct.lua's requests file: a path to GET, or a path and the body
+    to POST to it (a body on one line, as JSON is written without its indent)."""
+    if " " in path or "\n" in path or (body is not None and "\n" in body):
+        raise WrkError(f"cannot put this request on one line: {path} {body}")
+    return path if body is None else f"{path} {body}"
+
+
+def run(url, *, duration, headers=None, distinct=None) -> WrkResult:
+    args = command(url, duration=duration, headers=headers, distinct=distinct)
     finished = subprocess.run(args, capture_output=True, text=True, check=False)
     if finished.returncode != 0:
         raise WrkError(f"{' '.join(args)} exited {finished.returncode}: {finished.stderr}")

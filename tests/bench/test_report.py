@@ -49,6 +49,7 @@ def test_ratios_are_to_healthz_at_the_same_size():
 def test_growth_is_throughput_at_the_small_size_over_the_large():
     assert growth(60, 48) == pytest.approx(1.25)
     assert growth(10, 0) == float("inf")
+    assert growth(0, 0.3) == float("inf")  # none finished at the small size: not measured
     _, register, overview = page_rows(PAGES, RESULTS)
     assert register.growth == pytest.approx(1.25)
     assert overview.growth == pytest.approx(2.0)
@@ -156,3 +157,52 @@ def test_each_request_a_different_address_is_judged_beside_the_repeated_address(
     assert (
         "| Commissioner overview `/compliance/commissioners/c/` | 40 | 20 | 0.040 | 0.025 " in text
     )
+
+
+def test_the_apis_rows_have_the_registers_targets_and_the_bulk_verification_its_own():
+    pages = [
+        Page("healthz", "Health check", "/healthz"),
+        Page("api_providers", "API provider list", "/api/v1/providers/?q=a", "api"),
+        Page("api_verifications", "API bulk verification", "POST /api/v1/verifications/", "api"),
+    ]
+    results = {
+        size: {
+            "healthz": wrk(2000),
+            "api_providers": wrk(100, p99=120.0),  # 0.05, p99 over the pages' 100 ms
+            "api_verifications": wrk(20, p99=450.0),  # 0.01, p99 within its own 500 ms
+        }
+        for size in (2000, 20000)
+    }
+    distinct = {
+        size: {
+            "api_providers": Distinct(wrk(110, p99=240.0), repeated=False),
+            "api_verifications": Distinct(wrk(19, p99=520.0), repeated=False),  # 0.0095
+        }
+        for size in (2000, 20000)
+    }
+    _, providers, verifications = page_rows(pages, results, distinct)
+    assert checks_of(providers) == {
+        "ratio": True,
+        "p99": False,
+        "growth": True,
+        "distinct ratio": True,
+        "distinct p99": True,
+    }
+    assert checks_of(verifications) == {
+        "ratio": True,
+        "p99": True,
+        "growth": True,
+        "distinct ratio": False,
+        "distinct p99": False,
+    }
+    assert [c.target for c in verifications.checks] == [
+        "≥ 0.01",
+        "< 500 ms",
+        "≤ 1.3x",
+        "≥ 0.01",
+        "< 500 ms",
+    ]
+    text = render(machine={}, settings={}, rows=[providers, verifications], csv_results={})
+    assert "| API bulk verification `POST /api/v1/verifications/` | 20 / 19 | 20 / 19 |" in text
+    assert "| ≥ 0.01 / ≥ 0.01 |" in text
+    assert "API bulk verification p99 < 500 ms both ways (the project's own)" in text

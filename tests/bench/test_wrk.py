@@ -1,8 +1,13 @@
-"""Reading wrk's report: the figures the bench uses, in milliseconds, and errors never missed."""
+"""Reading wrk's report: the figures the bench uses, in milliseconds, and errors never missed;
+and bench/distinct.lua's requests as a server receives them."""
+
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench.wrk import DISTINCT_SCRIPT, WrkError, command, parse
+from bench.wrk import DISTINCT_SCRIPT, WrkError, command, parse, request_line, run
 
 CLEAN = """\
 Running 10s test @ http://127.0.0.1:8011/healthz
@@ -67,11 +72,13 @@ def test_an_unreadable_report_is_refused_not_read_as_zero():
         parse("unable to connect to 127.0.0.1:8011 Connection refused\n")
 
 
-def test_the_command_carries_the_session_cookie_and_a_long_timeout():
-    args = command("http://127.0.0.1:8011/x/", duration=5, cookie="sessionid=abc")
+def test_the_command_carries_every_header_and_a_long_timeout():
+    headers = {"Cookie": "sessionid=abc", "Authorization": "Bearer rrn_x_y"}
+    args = command("http://127.0.0.1:8011/x/", duration=5, headers=headers)
     assert args[:5] == ["wrk", "-t2", "-c8", "-d5s", "--latency"]
     assert args[args.index("--timeout") + 1] == "30s"
-    assert args[args.index("-H") + 1] == "Cookie: sessionid=abc"
+    given = [args[i + 1] for i, arg in enumerate(args) if arg == "-H"]
+    assert given == ["Cookie: sessionid=abc", "Authorization: Bearer rrn_x_y"]
     assert args[-1] == "http://127.0.0.1:8011/x/"
 
 
@@ -91,3 +98,94 @@ def test_the_distinct_address_script_says_where_the_next_run_starts():
         "http://127.0.0.1:8011/",
     ]
     assert args[args.index("--") + 1 :] == ["/tmp/a.txt", "120", "2"]
+
+
+def test_a_request_line_is_a_path_or_a_path_and_a_body_to_post():
+    assert request_line("/providers/?q=Ashford") == "/providers/?q=Ashford"
+    assert request_line("/api/v1/verifications/", '{"a":[1, 2]}') == (
+        '/api/v1/verifications/ {"a":[1, 2]}'
+    )
+    with pytest.raises(WrkError):
+        request_line("/x/", '{\n"a": 1}')  # a body on two lines would be two requests
+    with pytest.raises(WrkError):
+        request_line("/x y/")
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers 200 and keeps (method, path, Content-Type, Authorization, body)."""
+
+    seen = []
+
+    def _answer(self, body=b""):
+        self.seen.append(
+            (
+                self.command,
+                self.path,
+                self.headers.get("Content-Type"),
+                self.headers.get("Authorization"),
+                body.decode(),
+            )
+        )
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def do_GET(self):
+        self._answer()
+
+    def do_POST(self):
+        self._answer(self.rfile.read(int(self.headers["Content-Length"])))
+
+    def log_message(self, *args):
+        pass
+
+
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # wrk drops its connections mid-request as it stops
+
+
+@pytest.fixture
+def recording_server():
+    Recorder.seen = []
+    server = QuietServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, Recorder.seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_the_distinct_script_posts_each_lines_body_with_the_headers(tmp_path, recording_server):
+    server, seen = recording_server
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    token = {"Authorization": "Bearer rrn_abc_def"}
+    lines = [
+        request_line("/api/v1/verifications/", f'{{"certificates":["N-{n}"]}}') for n in range(3)
+    ]
+    posts = tmp_path / "posts.txt"
+    posts.write_text("\n".join(lines) + "\n")
+    run(url, duration=1, headers={**token, "Content-Type": "application/json"}, distinct=(posts, 1))
+    assert seen, "wrk sent nothing"
+    assert {s[:4] for s in seen} == {
+        ("POST", "/api/v1/verifications/", "application/json", "Bearer rrn_abc_def")
+    }
+    # Every line in turn: each body whole, none made up.
+    assert {s[4] for s in seen} == {f'{{"certificates":["N-{n}"]}}' for n in range(3)}
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_the_distinct_script_gets_a_line_without_a_body(tmp_path, recording_server):
+    server, seen = recording_server
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    token = {"Authorization": "Bearer rrn_abc_def"}
+    paths = tmp_path / "paths.txt"
+    paths.write_text("/providers/?q=a\n/providers/?q=b\n")
+    result = run(url, duration=1, headers=token, distinct=(paths, 0))
+    assert {(s[0], s[1], s[4]) for s in seen} == {
+        ("GET", "/providers/?q=a", ""),
+        ("GET", "/providers/?q=b", ""),
+    }
+    assert result.addresses == 2 and result.repeated_addresses  # 2 lines: asked again
