@@ -120,7 +120,14 @@ class Answers(BaseHTTPRequestHandler):
     """Answers a POST with the numbers it was sent, found except "GONE"."""
 
     def do_POST(self):
-        asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["certificates"]
+        try:
+            asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        except ValueError:
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        asked = asked["certificates"]
         answer = json.dumps(
             {"results": [{"number": n, "found": n != "GONE"} for n in asked]},
             separators=(",", ":"),
@@ -168,3 +175,29 @@ def test_a_post_page_and_its_first_distinct_body_are_checked_before_load(answeri
     bad_first = dict(page, distinct=['{"certificates":["GONE"]}'])
     with pytest.raises(run.BenchError, match="POST /api/v1/verifications/ does not show"):
         run.check_page(answering_server, bad_first, headers)
+
+
+def test_a_sample_of_distinct_addresses_spread_over_the_list_is_checked():
+    entries = [f"/providers/?v={n}" for n in range(1000)]
+    sample = run.distinct_sample(entries)
+    assert sample[0] == entries[0]
+    assert len(sample) == run.DISTINCT_CHECKED
+    assert sample[-1] == entries[-1]  # spread to the end of the list, not only its start
+    assert run.distinct_sample(entries[:3]) == entries[:3]
+    assert run.distinct_sample([]) == []
+
+
+def test_a_distinct_body_failing_after_the_first_stops_the_bench(answering_server):
+    headers = {"Authorization": "Bearer rrn_a_b", "Content-Type": "application/json"}
+    ok = ['{"certificates":["B-1"]}'] * 20
+    page = dict(
+        PAGES[3],
+        body='{"certificates":["A-1"]}',
+        expect=found("A-1"),
+        distinct=ok,
+        distinct_expect=found("B-1"),
+    )
+    assert run.check_page(answering_server, page, headers) is True
+    refused = dict(page, distinct=[*ok[:19], "not json"])
+    with pytest.raises(run.BenchError, match="answered 500, not 200"):
+        run.check_page(answering_server, refused, headers)
