@@ -1,18 +1,22 @@
 """The register's rows as the API gives them: the export's values (providers.exports, read
-from the stored headline periods) with the headline's warnings (certification.verdicts)."""
+from the stored headline periods) with the warnings the register's page shows
+(providers.register_rows, from the same periods)."""
 
 from providers import exports
 from providers.models import TrainingProvider
+from providers.register_rows import register_rows
 
 SCOPE_COLUMNS = exports.LIST_COLUMNS
 
 
-def _warnings(slugs, on):
-    """{slug: warnings} for certified providers: only a valid headline has warnings."""
-    if not slugs:
+def _warnings(provider_ids, on, not_counting):
+    """{provider id: warnings}, as the register shows them (from the headline periods, as
+    providers.register_rows works them out): only a valid headline has warnings."""
+    if not provider_ids:
         return {}
-    providers = TrainingProvider.objects.filter(slug__in=slugs).with_verdict_data()
-    return {p.slug: p.headline(on).warnings for p in providers}
+    providers = TrainingProvider.objects.filter(pk__in=provider_ids).order_by()
+    rows = register_rows(providers.with_headline(on, not_counting), on, provider_ids)
+    return {pk: row.warnings for pk, row in zip(provider_ids, rows, strict=True)}
 
 
 def provider_rows(providers, on, site_url, not_counting=None):
@@ -22,8 +26,8 @@ def provider_rows(providers, on, site_url, not_counting=None):
     order = {p.pk: n for n, p in enumerate(providers)}
     queryset = TrainingProvider.objects.filter(pk__in=order)
     rows = {row["slug"]: row for row in exports.register_rows(queryset, on, site_url, not_counting)}
-    certified = [slug for slug, row in rows.items() if row["status"] == "certified"]
-    warnings = _warnings(certified, on)
+    certified = [p.pk for p in providers if rows[p.slug]["status"] == "certified"]
+    warnings = _warnings(certified, on, not_counting)
     result = []
     for provider in providers:
         row = rows[provider.slug]
@@ -47,7 +51,7 @@ def provider_rows(providers, on, site_url, not_counting=None):
                     "certified_on": row["certified_on"],
                     "valid_until": row["valid_until"],
                     "scope": {column: row[column] for column in SCOPE_COLUMNS},
-                    "warnings": warnings.get(row["slug"], []),
+                    "warnings": warnings.get(provider.pk, []),
                 },
             }
         )

@@ -256,3 +256,33 @@ def test_throttle_counts_the_address_the_trusted_proxy_saw_not_one_the_client_se
 
     assert first.status_code == 200
     assert forged.status_code == 429
+
+
+def test_provider_list_warnings_are_the_headlines_own(client):
+    """The API's warnings come from the same periods as the register's page: for a certificate
+    ending soon, an affiliate ending with its parent's certificate and one ending first
+    itself, they are the verdict's."""
+    from certification.models import Certification
+    from providers.models import TrainingProvider
+
+    today = timezone.localdate()
+    parent = CertificationFactory(
+        provider=TrainingProviderFactory(name="Parent ending soon"),
+        valid_until=today + dt.timedelta(days=20),
+    )
+    CertificationFactory(
+        provider=TrainingProviderFactory(name="Affiliate of the parent"),
+        role=Certification.Role.AFFILIATE,
+        parent=parent,
+        body=parent.body,
+    )
+    CertificationFactory(provider=TrainingProviderFactory(name="Certified for long"))
+
+    rows = client.get("/api/v1/providers/").json()["results"]
+
+    expected = {
+        p.slug: p.headline(today).warnings
+        for p in TrainingProvider.objects.all().with_verdict_data()
+    }
+    assert {row["slug"]: row["headline"]["warnings"] for row in rows} == expected
+    assert any("with Parent ending soon's certificate" in w for ws in expected.values() for w in ws)
