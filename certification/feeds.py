@@ -291,9 +291,9 @@ def commit_ordered(events, entries, after=None, *, limit):
     ]
     changes = _merged(*lists)[: limit + 1]
     # Only a transaction below the horizon has ever been in a cursor, and it only rises.
-    if not changes and after is not None and horizon is not None and not after.legacy:
-        if after.xact >= horizon:
-            raise UnknownCursor(str(after))
+    settled = horizon is None or after is None or after.legacy or after.xact < horizon
+    if not changes and not settled:
+        raise UnknownCursor(str(after))
     position = after if after is not None and not after.legacy else FeedCursor(-1, 0)
     for change in changes:
         position = position.after(change, change.feed_xact)

@@ -199,4 +199,3 @@ def connect():
         sender=AccreditationChange,
         dispatch_uid="register-changes-accreditation",
     )
-

@@ -65,6 +65,7 @@ def new_since(client, cursor, **query):
 @pytest.fixture
 def caught_up(client):
     """A client that has read everything so far: its cursor."""
+
     def catch_up():
         wait_until_settled()
         return read_all(client)[1]
@@ -212,8 +213,13 @@ def test_archiving_and_bringing_back_a_provider_are_served(client, superuser, ca
 
     client.post(changelist, {"action": "unarchive", "_selected_action": [provider.pk]})
     seen, _ = new_since(client, cursor)
-    # ...and when it comes back, the client is told to read it again.
-    assert seen == [("provider", "brought_back", "Brought back to the register")]
+    # ...and when it comes back, the client is told to read it again (the changes made
+    # meanwhile, behind it in the feed but after this client's cursor, come now too).
+    assert seen == [
+        ("status", None, "Suspended (was Certified)"),
+        ("provider", "changed", "Name changed"),
+        ("provider", "brought_back", "Brought back to the register"),
+    ]
 
 
 def test_archiving_a_certification_through_the_service_is_served(client, caught_up):
@@ -284,9 +290,22 @@ def test_an_import_s_new_providers_are_added(client, caught_up):
     assert added == ["Imported Training 1", "Imported Training 2"]
     assert [c["to_status"] for c in found if c["kind"] == "status"] == ["certified"] * 2
     # A provider is added before its certification's first status move is given.
-    assert [c["kind"] for c in found].index("provider") < [c["kind"] for c in found].index(
-        "status"
-    )
+    assert [c["kind"] for c in found].index("provider") < [c["kind"] for c in found].index("status")
+
+
+def test_an_import_s_scope_update_is_a_certification_change(client, caught_up):
+    body = CertificationBodyFactory()
+    importer = importing.Importer(body, UserFactory())
+    importer.apply(importer.plan(csv_text(row(1))))
+    cursor = caught_up()
+
+    importer = importing.Importer(body, UserFactory())
+    plan = importer.plan(csv_text(row(1, regions="london")))
+    assert not plan.errors
+    importer.apply(plan)
+    seen, _ = new_since(client, cursor)
+
+    assert seen and set(seen) == {("certification", "changed", "Scope changed")}
 
 
 def test_a_rolled_back_write_leaves_no_change(client, caught_up):
@@ -309,9 +328,7 @@ def test_a_rolled_back_write_leaves_no_change(client, caught_up):
 # --- one order, one cursor -----------------------------------------------------------------
 
 
-def test_status_moves_and_other_changes_are_served_in_one_order_page_by_page(
-    client, monkeypatch
-):
+def test_status_moves_and_other_changes_are_served_in_one_order_page_by_page(client, monkeypatch):
     """Every change once, paging two at a time through both kinds of row, in the order they
     were recorded (on PostgreSQL: by transaction, each test step its own savepoint, so here
     one transaction, in the order written)."""
@@ -327,7 +344,9 @@ def test_status_moves_and_other_changes_are_served_in_one_order_page_by_page(
         today=max(dt.date(2026, 3, 1), timezone.localdate()),
     )
     save_certification_edit(
-        certification, expected_version=certification.version, role="certified_service",
+        certification,
+        expected_version=certification.version,
+        role="certified_service",
         registered_on=dt.date(2024, 2, 2),
     )
     wait_until_settled()
@@ -403,9 +422,7 @@ def test_a_cursor_the_feed_never_gave_is_a_400(client, since):
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_the_feed_runs_the_same_queries_however_many_changes_of_each_kind(
-    client, every_cache_off
-):
+def test_the_feed_runs_the_same_queries_however_many_changes_of_each_kind(client, every_cache_off):
     def grow(n):
         for _ in range(n):
             certification = CertificationFactory()
@@ -475,8 +492,7 @@ def test_the_database_refuses_to_change_a_register_change_or_its_stamp():
             cursor.execute(sql, [change.pk])
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT xact_id = pg_current_xact_id() FROM certification_registerchange "
-            "WHERE id = %s",
+            "SELECT xact_id = pg_current_xact_id() FROM certification_registerchange WHERE id = %s",
             [change.pk],
         )
         assert cursor.fetchone() == (True,)  # stamped by this (the test's) transaction
@@ -484,8 +500,14 @@ def test_the_database_refuses_to_change_a_register_change_or_its_stamp():
 
 def test_nothing_is_recorded_for_a_provider_kept_off_the_feed_by_loaddata():
     """Raw saves (fixtures) are a register's starting data, not changes."""
+    now = timezone.now()
     provider = TrainingProvider(
-        name="Fixture Ltd", slug="fixture-ltd", kind="commercial", region=region()
+        name="Fixture Ltd",
+        slug="fixture-ltd",
+        kind="commercial",
+        region=region(),
+        created_at=now,
+        updated_at=now,
     )
     provider.save_base(raw=True)  # as loaddata saves: post_save with raw=True
 
