@@ -15,6 +15,7 @@ from api.views import changes
 from certification import importing
 from certification.models import AccreditationChange, RegisterChange
 from certification.services import (
+    correct_provider_or_body,
     move_certification,
     record_accreditation_change,
     save_certification_edit,
@@ -306,6 +307,32 @@ def test_an_import_s_scope_update_is_a_certification_change(client, caught_up):
     seen, _ = new_since(client, cursor)
 
     assert seen and set(seen) == {("certification", "changed", "Scope changed")}
+
+
+def test_a_corrected_provider_is_a_change_of_both_providers(client, caught_up, superuser):
+    certification = CertificationFactory()
+    wrong = certification.provider
+    right = TrainingProviderFactory()
+    cursor = caught_up()
+
+    correct_provider_or_body(
+        certification,
+        provider=right,
+        body=certification.body,
+        reason="Recorded against the wrong provider",
+        recorded_by=superuser,
+    )
+    wait_until_settled()
+    found, _ = read_all(client, cursor)
+
+    assert [(c["kind"], c["change"], c["provider"]["slug"]) for c in found] == [
+        ("certification", "Provider changed", right.slug),
+        (
+            "provider",
+            "A certification recorded by mistake was moved to another provider",
+            wrong.slug,
+        ),
+    ]
 
 
 def test_a_rolled_back_write_leaves_no_change(client, caught_up):
