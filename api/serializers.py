@@ -176,21 +176,48 @@ class StandardsEditionDetailSerializer(StandardsEditionSerializer):
     sections = SectionSerializer(many=True)
 
 
+CHANGE_KINDS = ["status", "certification", "provider", "body", "accreditation"]
+CHANGE_ACTIONS = ["added", "changed", "archived", "brought_back"]
+
+
 class ChangeSerializer(serializers.Serializer):
+    """One change: a status move (`kind` "status") or a change of a record (any other kind).
+    A field that does not apply to the kind is null."""
+
     id = serializers.IntegerField(
-        help_text="The change's id (not a cursor: ids do not follow commit order)"
+        help_text="The change's id among changes of its kind ("
+        "status moves or the others; not a cursor: ids do not follow commit order)"
     )
     cursor = serializers.CharField(
         help_text="The `since` that gives the changes after this one (opaque)"
     )
-    provider = ProviderRefSerializer()
-    body = BodyRefSerializer()
+    kind = serializers.ChoiceField(
+        choices=CHANGE_KINDS,
+        help_text="What changed: `status` a certification's status, `certification` its "
+        "other details, `provider` a training provider, `body` a certification body, "
+        "`accreditation` a body's UKAS accreditation",
+    )
+    action = serializers.ChoiceField(
+        choices=CHANGE_ACTIONS,
+        allow_null=True,
+        help_text="For a change of a record: `added`, `changed` (read it again), `archived` "
+        "(it has left the register: remove it) or `brought_back` (read it again); null for "
+        "a status move",
+    )
+    provider = ProviderRefSerializer(
+        allow_null=True, help_text="The provider changed, or whose certification changed"
+    )
+    body = BodyRefSerializer(
+        allow_null=True, help_text="The body changed, or whose certification changed"
+    )
     certificate_number = serializers.CharField(allow_null=True)
     from_status = serializers.CharField(allow_null=True)
-    to_status = serializers.CharField()
+    to_status = serializers.CharField(allow_null=True)
     change = serializers.CharField(help_text="The change in words")
-    effective_date = serializers.DateField()
-    reason = serializers.CharField()
+    effective_date = serializers.DateField(
+        allow_null=True, help_text="For a status move or an accreditation change"
+    )
+    reason = serializers.CharField(allow_null=True, help_text="For a status move")
     recorded_at = serializers.DateTimeField()
 
 

@@ -40,6 +40,7 @@ from .models import (
     CertificationEvent,
     CertificationImport,
     HeadlinePeriod,
+    RegisterChange,
 )
 from .services import (
     StaleCertificationError,
@@ -702,6 +703,23 @@ class CertificationCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     search_fields = ("certification__certificate_number", "reason")
     ordering = ("-recorded_at", "-pk")
+
+
+@admin.register(RegisterChange)
+class RegisterChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The changes of records the API change feed serves besides status moves, as recorded
+    with each change (certification.register_changes), for site administrators. Read-only."""
+
+    list_display = ("recorded_at", "kind", "action", "summary", "provider", "certification", "body")
+    list_filter = ("kind", "action")
+    list_select_related = (
+        "provider",
+        "certification__provider",
+        "certification__body",
+        "body",
+    )
+    search_fields = ("summary", "provider__name", "body__name")
+    ordering = ("-pk",)
 
 
 @admin.register(HeadlinePeriod)

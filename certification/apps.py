@@ -11,6 +11,7 @@ class CertificationConfig(AppConfig):
         from derived import generation, versions, writer
 
         from . import headline_periods as periods
+        from . import register_changes
         from .models import (
             AccreditationChange,
             Certification,
@@ -40,3 +41,6 @@ class CertificationConfig(AppConfig):
         post_migrate.connect(
             periods.rebuild_if_stale, sender=self, dispatch_uid="headline-periods-version"
         )
+
+        # What the API change feed serves besides status moves, written with each change.
+        register_changes.connect()

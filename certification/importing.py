@@ -40,6 +40,7 @@ from standards.models import Population, Region, Setting, SpecialistContent, Sta
 from .certificate_numbers import certificate_key
 from .headline_periods import providers_changed
 from .models import Certification, CertificationEvent
+from .register_changes import record_providers_added
 from .services import (
     Certificate,
     move_certification,
@@ -631,6 +632,7 @@ class Importer:
         created = bulk_create_with_history(
             providers, TrainingProvider, batch_size=500, default_user=self.user
         )
+        record_providers_added(created)  # a bulk write sends no signal
         for row, provider in zip(rows, created, strict=True):
             row.provider = provider
 

@@ -493,6 +493,74 @@ class CertificationEvent(models.Model):
         raise PermissionError("Certification events are append-only.")
 
 
+class RegisterChange(models.Model):
+    """A change of what the public register (and its API) shows, other than a status move:
+    a certification's, provider's or body's details edited, archived or brought back, or a
+    body's UKAS accreditation changed. Append-only: the API change feed serves these with
+    the status moves (CertificationEvent) in one commit order (certification.feeds).
+
+    Written in the transaction that made the change (certification.register_changes), so a
+    change rolled back leaves none. On PostgreSQL each is stamped with that transaction's id,
+    as events are (migration 0013, like 0011)."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATION = "certification", "Certification"
+        PROVIDER = "provider", "Training provider"
+        BODY = "body", "Certification body"
+        ACCREDITATION = "accreditation", "Accreditation"
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Added"
+        CHANGED = "changed", "Changed"
+        ARCHIVED = "archived", "Archived"
+        BROUGHT_BACK = "brought_back", "Brought back"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    summary = models.CharField(max_length=300, help_text="What changed, in words.")
+    provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.ForeignKey(
+        CertificationBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accreditation_change = models.ForeignKey(
+        AccreditationChange, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["certification", "provider", "body", "accreditation"]),
+                name="register_change_kind_valid",
+                violation_error_message="Unknown kind of register change.",
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=["added", "changed", "archived", "brought_back"]),
+                name="register_change_action_valid",
+                violation_error_message="Unknown register change.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("Register changes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Register changes are append-only.")
+
+
 class CertificationCorrection(models.Model):
     """A site administrator's correction of a certification's provider or body, recorded
     before the certification is changed. Append-only.

@@ -24,6 +24,7 @@ from certification.models import (
     CertificationBody,
     CertificationEvent,
 )
+from certification.register_changes import record_providers_added
 from certification.statuses import AccreditationStatus, Status
 from compliance.load_actors import generated_check, make_bench_actors
 from compliance.models import ComplianceCheck, ServiceProvider, TrainingArrangement
@@ -118,6 +119,7 @@ def generate(providers: int, *, seed=0, today=None):
         ],
         batch_size=BATCH,
     )
+    record_providers_added(provider_rows)  # for the API change feed; bulk_create sends no signal
     statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
     plans = []  # (provider, body, status, certificate number if it gets one)
     for i, provider in enumerate(provider_rows):

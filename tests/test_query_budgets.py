@@ -140,7 +140,8 @@ BUDGETS = [
         shows="{tag} section",
     ),
     Page("api:vocabulary", 4, shows=None),  # the vocabulary: four short lists
-    Page("api:changes", 1),
+    # The horizon (PostgreSQL), the status moves, the other changes.
+    Page("api:changes", 3),
     # The API: an organisation's own compliance, to a member's session (a token's look-up is
     # one query more, tests/api/test_compliance_api.py)
     Page("api:service_provider_arrangements", 14, viewer="service_staff", kwargs=service),

@@ -18,7 +18,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from api.views import changes
-from certification.models import CertificationEvent
+from certification.models import CertificationEvent, RegisterChange
+from certification.register_changes import record_providers_added
 from certification.services import move_certification
 from certification.statuses import Status
 from standards.loading import load_standards, load_vocabulary
@@ -68,11 +69,11 @@ def read(client, since=None):
 
 
 def read_all(client, since=None):
-    """Every change after `since`, page by page, and the cursor to go on from."""
+    """Every change after `since` as (kind, id), page by page, and the cursor to go on from."""
     seen = []
     while True:
         page = read(client, since)
-        seen += [change["id"] for change in page["results"]]
+        seen += [(change["kind"], change["id"]) for change in page["results"]]
         since = page["next_since"]
         if not page["more"]:
             return seen, since
@@ -92,7 +93,7 @@ def test_a_change_committed_late_by_a_long_transaction_is_not_lost(client):
     slow, quick = CertificationFactory.create_batch(2)
     wait_until_settled()
     seen, cursor = read_all(client)
-    assert len(seen) == 2  # the two "added to the register" events
+    assert len(seen) == 8  # added: two bodies, their accreditations, two providers, two events
 
     # A long transaction inserts A and stays open...
     writer = Writer(lambda: import_suspension(slow)).start()
@@ -111,8 +112,43 @@ def test_a_change_committed_late_by_a_long_transaction_is_not_lost(client):
     wait_until_settled()
     after, cursor = read_all(client, cursor)
 
-    assert after == [event_a, event_b]  # each once, in commit-safe order
+    assert after == [("status", event_a), ("status", event_b)]  # each once, commit-safe
     assert read(client, cursor)["results"] == []
+
+
+@pytest.mark.postgres_only
+@two_connections
+@pytest.mark.usefixtures("_standards")
+def test_a_register_change_committed_late_is_not_lost_behind_either_kind(client):
+    """The same hazard for the other changes: a long transaction writes register change A
+    (a bulk import's new provider) and stays open, while short ones commit a status move B
+    and a register change C with a higher id. None is given before A, and then all three."""
+    slow, quick = CertificationFactory.create_batch(2)
+    wait_until_settled()
+    _seen, cursor = read_all(client)
+
+    writer = Writer(lambda: record_providers_added([slow.provider])[0].pk).start()
+    change_a = writer.result
+    event_b = suspend(quick).events.latest("pk").pk
+    quick.provider.town = "Whitby"
+    quick.provider.save()
+    change_c = RegisterChange.objects.latest("pk").pk
+    assert change_a < change_c
+
+    page = read(client, cursor)
+    assert page["results"] == []
+    assert page["next_since"] == cursor
+
+    writer.commit()
+    wait_until_settled()
+    page = read(client, cursor)
+
+    assert [(c["kind"], c["id"]) for c in page["results"]] == [
+        ("provider", change_a),
+        ("status", event_b),
+        ("provider", change_c),
+    ]
+    assert read(client, page["next_since"])["results"] == []
 
 
 @pytest.mark.postgres_only
@@ -134,9 +170,10 @@ def test_a_client_that_read_during_the_long_transaction_gets_everything_once(cli
     more, cursor = read_all(client, cursor)
     delivered += more
 
-    everything = list(CertificationEvent.objects.values_list("pk", flat=True))
+    everything = [("status", pk) for pk in CertificationEvent.objects.values_list("pk", flat=True)]
+    everything += RegisterChange.objects.values_list("kind", "pk")
     assert sorted(delivered) == sorted(everything)
-    assert len(delivered) == len(set(delivered)) == 4
+    assert len(delivered) == len(set(delivered)) == 4 + 6  # and bodies, accreditations, providers
 
 
 @pytest.mark.django_db
@@ -151,7 +188,8 @@ def test_changes_of_one_transaction_page_across_requests(client, monkeypatch):
     rest, _ = read_all(client, first["next_since"])
 
     assert first["more"] is True
-    assert [c["id"] for c in first["results"]] + rest == sorted(
+    statuses = [(c["kind"], c["id"]) for c in first["results"]] + rest
+    assert [pk for kind, pk in statuses if kind == "status"] == sorted(
         CertificationEvent.objects.filter(certification__in=certifications).values_list(
             "pk", flat=True
         )
@@ -166,14 +204,17 @@ def test_a_cursor_is_opaque_and_a_bare_id_from_before_still_works(client):
     page = read(client)
     cursor = page["next_since"]
     assert isinstance(cursor, str) and "-" in cursor
-    assert page["results"][0]["cursor"] == cursor
+    assert page["results"][-1]["cursor"] == cursor
 
     second = CertificationFactory()
     wait_until_settled()
     bare_id = str(first.events.get().pk)
     by_bare_id = read(client, bare_id)
 
-    assert [c["id"] for c in by_bare_id["results"]] == [second.events.get().pk]
+    # Every register change is newer than a bare id: those may come again.
+    assert [c["id"] for c in by_bare_id["results"] if c["kind"] == "status"] == [
+        second.events.get().pk
+    ]
     assert by_bare_id["next_since"] == read(client, cursor)["next_since"]
     # With nothing newer, the cursor given back is the one sent.
     assert read(client, by_bare_id["next_since"])["next_since"] == by_bare_id["next_since"]
@@ -182,7 +223,10 @@ def test_a_cursor_is_opaque_and_a_bare_id_from_before_still_works(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "since",
-    ["abc", "-1", "1-", "-", "1-2-3", "1.5", "1e3", "9" * 20, "1-" + "9" * 20, "1\x00", "x" * 5000],
+    [
+        *["abc", "-1", "1-", "-", "1-2-3-4", "1.5", "1e3", "9" * 20, "1-" + "9" * 20],
+        *["1\x00", "x" * 5000, "1-2-" + "9" * 20, "5-2-x"],
+    ],
 )
 def test_a_cursor_the_feed_never_gave_is_a_400_problem(client, since):
     response = client.get("/api/v1/changes/", {"since": since})
@@ -236,7 +280,11 @@ def test_on_sqlite_ids_are_the_commit_order(client):
 
     page = read(client)
 
-    ids = [change["id"] for change in page["results"]]
+    statuses = [change for change in page["results"] if change["kind"] == "status"]
+    ids = [change["id"] for change in statuses]
     assert ids == sorted(CertificationEvent.objects.values_list("pk", flat=True))
-    assert [change["cursor"] for change in page["results"]] == [f"0-{pk}" for pk in ids]
-    assert read(client, f"0-{ids[1]}")["results"][0]["id"] == ids[2]
+    # A cursor keeps its place among status moves and among the others.
+    places = [change["cursor"].split("-")[:2] for change in statuses]
+    assert places == [["0", str(pk)] for pk in ids]
+    after_second = read(client, f"0-{ids[1]}")["results"]
+    assert [c["id"] for c in after_second if c["kind"] == "status"] == [ids[2]]
