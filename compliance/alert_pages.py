@@ -6,7 +6,6 @@ commissioner_views fetch the organisation (access) and call these."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from .models import Alert
 
@@ -65,13 +64,10 @@ def alert_list(request, organisation):
 
 
 def mark_read(request, organisation, pk):
-    """POST: mark one of the member's alerts for this organisation read (another's: 404)."""
-    alert = get_object_or_404(
-        Alert, pk=pk, recipient=request.user, **{_names(organisation)["org_context"]: organisation}
-    )
-    if alert.read_at is None:
-        alert.read_at = timezone.now()
-        alert.save(update_fields=["read_at"])
+    """POST: mark one of the alerts the member's list shows read (any other: 404)."""
+    alerts = Alert.objects.for_member(request.user, organisation)
+    get_object_or_404(alerts, pk=pk)
+    alerts.filter(pk=pk).mark_read()
     messages.success(request, "Alert marked as read")
     return redirect(organisation.get_absolute_url())
 

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from compliance import following
-from compliance.models import ProviderFollower
+from compliance.models import Alert, ProviderFollower
 from standards.models import StandardsEdition
 from tests.factories import (
     AlertFactory,
@@ -243,9 +243,15 @@ class World:
 
     @cached_property
     def commissioner_alert_a(self):
-        """An alert about commissioner A, for the acting user."""
+        """An alert commissioner A's staff are shown (a service's answer to a contract), for
+        the acting user."""
         recipient = self.acting_user or UserFactory()
-        return AlertFactory(recipient=recipient, commissioner=self.commissioner_a)
+        return AlertFactory(
+            recipient=recipient,
+            commissioner=self.commissioner_a,
+            kind=Alert.Kind.CONTRACT_CONFIRMED,
+            subject="A service confirmed your contract",
+        )
 
 
 # The states of commissioner A's contract with a service (World.contracted_service): only

@@ -18,6 +18,7 @@ from certification.statuses import Status
 from compliance.alerts import send_due_alerts
 from compliance.models import Alert, Contract, ContractReview
 from tests.factories import (
+    AlertFactory,
     CertificationFactory,
     CommissionerFactory,
     ComplianceCheckFactory,
@@ -594,3 +595,28 @@ def test_a_filtered_overview_of_many_services_pages_with_its_filters(
     assert second.status_code == 200
     assert "Home 29" in second.content.decode()
     assert "Home 29" not in html
+
+
+def test_a_member_marks_an_alert_their_list_shows_read_and_no_other(signed_in, commissioner, staff):
+    shown = AlertFactory(
+        recipient=staff, commissioner=commissioner, kind=Alert.Kind.CONTRACT_CONFIRMED
+    )
+    colleague = MembershipFactory.of(commissioner).user
+    theirs = AlertFactory(
+        recipient=colleague, commissioner=commissioner, kind=Alert.Kind.CONTRACT_CONFIRMED
+    )
+    # News about a service that does not share its records with the commissioner: not on
+    # the member's list, so not theirs to mark either.
+    hidden = AlertFactory(recipient=staff, commissioner=commissioner, key="co0:sp0:news")
+
+    response = signed_in.post(_url("commissioner_alert_read", commissioner, shown.pk))
+    assert response.status_code == 302
+    for alert in (theirs, hidden):
+        assert (
+            signed_in.post(_url("commissioner_alert_read", commissioner, alert.pk)).status_code
+            == 404
+        )
+    for alert in (shown, theirs, hidden):
+        alert.refresh_from_db()
+    assert shown.read_at is not None
+    assert theirs.read_at is None and hidden.read_at is None
