@@ -11,7 +11,7 @@ from providers.models import TrainingProvider
 
 STATUSES = ", ".join(Status.values)
 BOOLEANS = [("true", "true"), ("false", "false")]
-MAX_CERTIFICATE_NUMBER_LENGTH = 40  # as Certification.certificate_number
+MAX_CERTIFICATE_NUMBER_LENGTH = Certification._meta.get_field("certificate_number").max_length
 
 
 class BodyCertificationFilterSet(django_filters.FilterSet):

@@ -78,7 +78,7 @@ class ApiToken(models.Model):
                 violation_error_message="A token needs the hash of its secret.",
             ),
             models.CheckConstraint(
-                condition=Q(scope__in=["read", "write"]),
+                condition=Q(scope__in=["read", "write"]),  # ApiToken.Scope (not in reach here)
                 name="api_token_scope_known",
                 violation_error_message="A token's scope is read or write.",
             ),

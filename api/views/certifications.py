@@ -43,10 +43,11 @@ def problems(**descriptions):
     }
 
 
+NO_TOKEN = "No token, or it is unknown, expired or revoked"
 REFUSALS = problems(
-    e401="No token, or it is unknown, expired or revoked",
-    e403="Not a certification body's token, or a read-only one on a write",
+    e401=NO_TOKEN, e403="Not a certification body's token, or a read-only one on a write"
 )
+READ_REFUSALS = problems(e401=NO_TOKEN, e403="Not a certification body's token")
 NOT_FOUND = problems(e404="Not one of your body's certifications")
 INVALID = problems(e400="Refused (what the admin refuses): see `errors`")
 REPLAYED = problems(e422="This Idempotency-Key was used with another request")
@@ -128,7 +129,7 @@ class CertificationList(BodyCertificationView):
             # Keyed as the problems are, so drf-spectacular sees a list view (its pages).
             (200, "application/json"): BodyCertificationSerializer(many=True),
             **BAD_FILTER,
-            **REFUSALS,
+            **READ_REFUSALS,
             **BAD_CURSOR,
         },
         operation_id="certifications_list",
