@@ -209,7 +209,8 @@ def test_a_cursor_with_a_position_is_followed(get, body_a):
 
 
 def _grow(body, count, tag):
-    """`count` certifications of the body, each with scope, curricula and a longer history."""
+    """`count` certifications of the body, each with more scope than the one before, a
+    curriculum, and (every other one) a second event in its history."""
     for n in range(count):
         provider = TrainingProviderFactory(slug=f"{tag}-provider-{n}")
         certification = CertificationFactory(
