@@ -66,8 +66,19 @@ def test_pagination_can_use_another_query_string():
     page = Paginator(range(30), 10).get_page(2)
     html = render_to_string(
         "includes/pagination.html",
-        {"page": page, "query": QueryDict("status=certified")},
+        {"page": page, "pagination_query": QueryDict("status=certified")},
         request=request,
     )
     assert 'href="?status=certified&amp;page=1"' in html
     assert "ignored" not in html
+
+
+def test_a_query_string_of_the_page_s_own_is_not_taken_for_the_links():
+    """A page's context may hold a `query` of its own (a download link's): the links keep
+    the request's query string (a string there once made the page a 500)."""
+    request = RequestFactory().get("/x/?on=2026-11-01")
+    page = Paginator(range(30), 10).get_page(2)
+    html = render_to_string(
+        "includes/pagination.html", {"page": page, "query": "on=2026-11-01"}, request=request
+    )
+    assert 'href="?on=2026-11-01&amp;page=1"' in html
