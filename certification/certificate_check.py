@@ -10,6 +10,7 @@ from datetime import date
 
 from .certificate_numbers import certificate_key, normalise_certificate_number
 from .models import Certification, CertificationEvent
+from .scope_labels import certification_scope
 from .verdicts import HEADLINE_COLOURS, Headline, ProviderHeadline, long_date
 
 # The longest number the register stores (Certification.certificate_number max_length).
@@ -25,6 +26,7 @@ class CertificateCheck:
     certification: Certification | None = None
     verdict: object = None  # certification.verdicts.CertificationVerdict
     register_number: str | None = None  # the number as the register holds it
+    scope: dict | None = None  # {column of scope_labels.SCOPE: [label]} when found
 
     @property
     def found(self):
@@ -147,7 +149,6 @@ def check_certificates(numbers, on):
     matches = list(
         Certification.objects.on_register()
         .with_verdict_data()
-        .prefetch_related("populations", "settings", "regions", "specialist_content", "curricula")
         .select_related("standards_edition")
         .filter(pk__in=holders)
         # No ORDER BY: with this many selected columns Django's compiler spends milliseconds
@@ -155,6 +156,9 @@ def check_certificates(numbers, on):
         .order_by()
     )
     matches.sort(key=lambda certification: certification.pk)
+    # Their scope as labels, in one query (a prefetch a list cost five, and a model instance
+    # a term).
+    scope = certification_scope([certification.pk for certification in matches]) if matches else {}
     # Which certifications hold each key: now (their number) or once (in their events).
     by_key = {}
     for certification in matches:
@@ -164,12 +168,12 @@ def check_certificates(numbers, on):
         for key in held & wanted:
             by_key.setdefault(key, []).append(certification)
     return [
-        _answer(number, key, by_key.get(key, []), on) if key else None
+        _answer(number, key, by_key.get(key, []), on, scope) if key else None
         for number, key in zip(numbers, keys, strict=True)
     ]
 
 
-def _answer(number, key, candidates, on):
+def _answer(number, key, candidates, on, scope):
     number = normalise_certificate_number(number)
     if not candidates:
         return CertificateCheck(number=number, on=on)
@@ -199,4 +203,5 @@ def _answer(number, key, candidates, on):
         certification=certification,
         verdict=certification.verdict(on),
         register_number=register_number,
+        scope=scope[certification.pk],
     )

@@ -1,4 +1,5 @@
-"""What a provider's page shows, worked out from its prefetched rows (no queries here).
+"""What a provider's page shows, worked out from its prefetched rows and, in one query, the
+labels of their many-to-many lists (certification.scope_labels).
 
 Verdicts come from certification.verdicts only: the headline from `provider.headline(on)`,
 each certification's from `certification.verdict(on)`.
@@ -6,8 +7,14 @@ each certification's from `certification.verdict(on)`.
 
 from dataclasses import dataclass
 
+from certification.scope_labels import SCOPE, labels
 from certification.statuses import Status
 from certification.verdicts import ProviderHeadline, headline_preference
+
+from .models import Curriculum, TrainingProvider
+
+# A curriculum's lists, as the page shows them.
+CURRICULUM_LISTS = ("populations", "settings", "specialist_content")
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,15 @@ class CertificationPanel:
     body_accreditation_label: str
     body_accredited: bool
     affiliates: list  # [(certification, ProviderHeadline)]
+    scope: dict  # {column of scope_labels.SCOPE: [label]}
+
+
+@dataclass(frozen=True)
+class CurriculumEntry:
+    curriculum: Curriculum
+    populations: list  # labels
+    settings: list
+    specialist_content: list
 
 
 @dataclass(frozen=True)
@@ -38,10 +54,26 @@ def _as_tag(verdict, on):
     return ProviderHeadline(verdict.headline, on, verdict)
 
 
+def _lists(provider, on_register, curricula):
+    """{name: {record id: [label]}}: the certifications' scope (by column), the provider's
+    regions served ("regions_served") and the curricula's lists ("curriculum_<list>"), in one
+    query."""
+    from certification.models import Certification
+
+    certifications = [c.pk for c in on_register]
+    lists = {column: (getattr(Certification, column), certifications) for column in SCOPE}
+    lists["regions_served"] = (TrainingProvider.regions_served, [provider.pk])
+    for name in CURRICULUM_LISTS:
+        lists[f"curriculum_{name}"] = (getattr(Curriculum, name), [c.pk for c in curricula])
+    return labels(lists)
+
+
 def provider_profile(provider, on):
     headline = provider.headline(on)
     # Archived certifications have left the register: not shown, not in the history.
     on_register = [c for c in provider.certifications.all() if not c.is_archived]
+    curricula = list(provider.curricula.all())
+    lists = _lists(provider, on_register, curricula)
     verdicts = [c.verdict(on) for c in on_register]
     # The headline's certification first, then the rest in the order the headline ranks them;
     # certifications that did not exist yet on `on` last.
@@ -69,6 +101,7 @@ def provider_profile(provider, on):
                 body_accreditation_label=certification.body.accreditation_label_on(on),
                 body_accredited=certification.body.accreditation_counts_on(on),
                 affiliates=affiliates,
+                scope={column: lists[column].get(certification.pk, []) for column in SCOPE},
             )
         )
     timeline = sorted(
@@ -85,7 +118,13 @@ def provider_profile(provider, on):
         "headline": headline,
         "panels": panels,
         "timeline": timeline,
-        "curricula": list(provider.curricula.all()),
-        "regions_served": list(provider.regions_served.all()),
+        "curricula": [
+            CurriculumEntry(
+                curriculum,
+                *(lists[f"curriculum_{name}"].get(curriculum.pk, []) for name in CURRICULUM_LISTS),
+            )
+            for curriculum in curricula
+        ],
+        "regions_served": lists["regions_served"].get(provider.pk, []),
         "today": on,
     }

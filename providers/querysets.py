@@ -176,33 +176,46 @@ class TrainingProviderQuerySet(MemberScopedQuerySet):
         )
 
     def for_provider_page(self):
-        """Everything a provider's page shows, in a fixed number of queries: its
-        certifications with their verdict data and scope, the affiliates under them with
-        theirs, its curricula and the regions it serves."""
-        from certification.models import Certification
+        """What a provider's page reads as records, in a fixed number of queries: its
+        certifications with their verdict data and the affiliates under them with theirs, and
+        its curricula. Their many-to-many lists (scope, regions served) are read as labels
+        (certification.scope_labels, providers.profile)."""
+        from certification.models import AccreditationChange, Certification, CertificationEvent
 
         from .models import Curriculum
 
-        scope = ("populations", "settings", "regions", "curricula", "specialist_content")
-        # Unordered (the profile orders them): the default order joins two tables, and with
-        # this many selected columns Django's compiler spends milliseconds matching them
-        # against an ORDER BY.
+        def events():
+            return Prefetch("events", queryset=CertificationEvent.objects.order_by())
+
+        def changes(path):
+            return Prefetch(path, queryset=AccreditationChange.objects.order_by())
+
+        # An affiliate's parent is the page's certification: the prefetch sets it, with its
+        # events and body already read, so no parent is joined or prefetched again. Unordered
+        # (the profile orders them): the default order joins two tables, and with this many
+        # selected columns Django's compiler spends milliseconds matching them against an
+        # ORDER BY.
         affiliates = (
-            Certification.objects.with_verdict_data()
-            .filter(provider__is_archived=False, is_archived=False)
+            Certification.objects.filter(provider__is_archived=False, is_archived=False)
+            .select_related("body", "provider")
+            .prefetch_related(events(), changes("body__accreditation_changes"))
             .order_by()
         )
+        # Their provider is the page's (the prefetch sets it).
         certifications = (
-            Certification.objects.with_verdict_data()
-            .select_related("standards_edition")
-            .prefetch_related(*scope, Prefetch("affiliates", queryset=affiliates))
+            Certification.objects.select_related(
+                "body", "parent__body", "parent__provider", "standards_edition"
+            )
+            .prefetch_related(
+                events(),
+                changes("body__accreditation_changes"),
+                Prefetch("parent__events", queryset=CertificationEvent.objects.order_by()),
+                changes("parent__body__accreditation_changes"),
+                Prefetch("affiliates", queryset=affiliates),
+            )
             .order_by()
-        )
-        curricula = Curriculum.objects.prefetch_related(
-            "populations", "settings", "specialist_content"
         )
         return self.select_related("region").prefetch_related(
-            "regions_served",
             Prefetch("certifications", queryset=certifications),
-            Prefetch("curricula", queryset=curricula),
+            Prefetch("curricula", queryset=Curriculum.objects.order_by("name")),
         )

@@ -92,7 +92,7 @@ BUDGETS = [
     Page("providers:list", 10, query="ukas_valid=on&expiring=5000"),
     Page(
         "providers:detail",
-        20,
+        10,
         kwargs=lambda d: {"slug": d.provider.slug},
         shows="{tag} Busy Course",  # and the affiliates, the certifications, the history
     ),
@@ -101,7 +101,7 @@ BUDGETS = [
     # A region filter reads its terms' ids from the kept region list (providers.filters
     # .vocabulary_ids, so no vocabulary join per provider): with the cache off, one query more.
     Page("providers:export_csv", 13, query="status=certified&region=london&sort=name"),
-    Page("certification:check", 9, query="number=RRN-BUDGET", shows="{tag} Busy Course"),
+    Page("certification:check", 5, query="number=RRN-BUDGET", shows="{tag} Busy Course"),
     Page("certification:body_list", 2, shows="{tag} Body"),
     Page("certification:body_detail", 8, kwargs=lambda d: {"slug": d.body.slug}),
     Page("certification:changes", 3),
@@ -125,11 +125,11 @@ BUDGETS = [
     Page("api:provider_list", 16, query="q=provider&ukas_valid=on&on=2026-06-01"),
     Page(
         "api:provider_detail",
-        33,
+        21,
         kwargs=lambda d: {"slug": d.provider.slug},
         shows=None,  # one provider; its certifications and history grow behind it
     ),
-    Page("api:certificate_detail", 8, kwargs=lambda d: {"number": "RRN-BUDGET"}, shows=None),
+    Page("api:certificate_detail", 4, kwargs=lambda d: {"number": "RRN-BUDGET"}, shows=None),
     Page("api:body_list", 2, shows="{tag} Body"),
     Page("api:body_detail", 2, kwargs=lambda d: {"slug": d.body.slug}, shows=None),
     Page("api:standards_list", 1, shows="{tag} edition"),
@@ -157,7 +157,7 @@ BUDGETS = [
     # A training provider's own staff: its details, curricula and certificates
     Page(
         "providers:manage",
-        22,
+        12,
         viewer="provider_staff",
         kwargs=lambda d: {"slug": d.provider.slug},
         shows="{tag} Busy Course",

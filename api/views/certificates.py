@@ -1,5 +1,6 @@
 """Certificates by number, and verification in bulk: the certificate check's answers."""
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
@@ -70,12 +71,7 @@ def certificate_answer(check):
             else None
         ),
         "scope": (
-            {
-                column: [str(term) for term in getattr(certification, column).all()]
-                for column in SCOPE_COLUMNS
-            }
-            if found
-            else None
+            {column: list(check.scope[column]) for column in SCOPE_COLUMNS} if found else None
         ),
     }
 
@@ -156,8 +152,14 @@ class Verifications(APIView):
         on = form.validated_data.get("on") or date_asked(request)
         required = form.validated_data.get("scope")
         numbers = form.validated_data["certificates"]
+        checks = check_certificates(numbers, on)
+        if required:
+            # The scope asked for is compared by term: the found certifications' terms of
+            # those lists (the checks hold their labels only), one query a list.
+            found = [check.certification for check in checks if check is not None and check.found]
+            prefetch_related_objects(found, *required)
         results = []
-        for number, check in zip(numbers, check_certificates(numbers, on), strict=True):
+        for number, check in zip(numbers, checks, strict=True):
             if check is None:  # nothing but separators: no number to look for
                 check = _not_found(number, on)
             answer = certificate_answer(check)

@@ -83,13 +83,6 @@ class TrainingProviderList(GenericAPIView):
         return CURSOR_ORDERINGS[self.filterset.sort_value]
 
 
-def _scope(certification):
-    return {
-        column: [str(term) for term in getattr(certification, column).all()]
-        for column in SCOPE_COLUMNS
-    }
-
-
 def _history(certification):
     return [
         {
@@ -130,7 +123,7 @@ def certification_answer(panel, on):
         "certified_on": verdict.certified_on,
         "valid_until": verdict.valid_until,
         "standards_edition": str(certification.standards_edition),
-        "scope": _scope(certification),
+        "scope": {column: panel.scope[column] for column in SCOPE_COLUMNS},
         "history": _history(certification),
     }
 
@@ -151,7 +144,7 @@ class TrainingProviderDetail(GenericAPIView):
         profile = provider_profile(provider, on)
         row.update(
             website=provider.website,
-            regions_served=[str(region) for region in profile["regions_served"]],
+            regions_served=profile["regions_served"],
             certifications=[certification_answer(panel, on) for panel in profile["panels"]],
         )
         return Response(self.get_serializer(row).data)
