@@ -132,20 +132,27 @@ HEADLINE_FIELDS = {
 }
 
 
-def period_reads_as(ranks, not_counting):
+def period_reads_as(ranks, not_counting, prefix=""):
     """A Q on HeadlinePeriod: the period's headline, its body's accreditation applied as
     `with_headline` applies it (`not_counting`: `accreditations_not_counting(on)`), is one of
     `ranks` (headlines on the register). For a semi-join on the period of the day, where the
-    annotations are not at hand: a stored "Certified" by a body whose accreditation does not
-    count reads as headline 2, never as "Certified"."""
+    annotations are not at hand, or (`prefix` "_period_on__") on `with_headline`'s own join
+    of it: a stored "Certified" by a body whose accreditation does not count reads as
+    headline 2, never as "Certified"."""
+
+    def period(**lookups):
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
     ranks = {int(rank) for rank in ranks}
     certified, not_valid = int(Headline.CERTIFIED), int(Headline.CERTIFIED_NOT_VALID)
     if not not_counting or not ranks & {certified, not_valid}:
-        return Q(headline__in=sorted(ranks))
-    demoted = Q(headline=certified, embeds_accreditation=False, body_id__in=sorted(not_counting))
-    reads = Q(headline__in=sorted(ranks - {certified}))
+        return period(headline__in=sorted(ranks))
+    demoted = period(
+        headline=certified, embeds_accreditation=False, body_id__in=sorted(not_counting)
+    )
+    reads = period(headline__in=sorted(ranks - {certified}))
     if certified in ranks:
-        reads |= Q(headline=certified) & ~demoted
+        reads |= period(headline=certified) & ~demoted
     if not_valid in ranks:
         reads |= demoted
     return reads
