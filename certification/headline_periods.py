@@ -30,7 +30,7 @@ import datetime as dt
 import itertools
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import FilteredRelation, Q
 
 from derived import versions, writer
 
@@ -232,22 +232,39 @@ def headline_periods(provider):
 def accreditations_not_counting(on):
     """{body id: BodyAccreditation} of the bodies whose UKAS accreditation does not count on
     `on`: what the register's querysets apply to the stored periods. One query over the
-    bodies, which are few (tens) whatever the size of the register."""
-    from .models import AccreditationChange, CertificationBody, accreditation_counts
+    bodies and their changes up to `on`, which are few (tens) whatever the size of the
+    register: a plain join, the change in force picked here, as
+    CertificationBody.accreditation_on picks it (latest date, then latest record). Two
+    subqueries a body cost the register's every request about a millisecond to build."""
+    from .models import CertificationBody, accreditation_counts
 
-    in_force = AccreditationChange.objects.filter(
-        body=OuterRef("pk"), effective_date__lte=on
-    ).order_by("-effective_date", "-pk")  # as CertificationBody.accreditation_on picks it
-    bodies = CertificationBody.objects.order_by().values_list(
-        "pk",
-        "accreditation_standard",
-        Subquery(in_force.values("status")[:1]),
-        Subquery(in_force.values("effective_date")[:1]),
+    rows = (
+        CertificationBody.objects.order_by()
+        .alias(
+            _changes_then=FilteredRelation(
+                "accreditation_changes",
+                condition=Q(accreditation_changes__effective_date__lte=on),
+            )
+        )
+        .values_list(
+            "pk",
+            "accreditation_standard",
+            "_changes_then__effective_date",
+            "_changes_then__pk",
+            "_changes_then__status",
+        )
     )
-    accreditations = {
-        pk: BodyAccreditation(status, since, accreditation_counts(status, standard))
-        for pk, standard, status, since in bodies
-    }
+    standards, in_force = {}, {}  # in_force: {body id: (effective date, change id, status)}
+    for pk, standard, since, change_pk, status in rows:
+        standards[pk] = standard
+        if change_pk is not None and (pk not in in_force or (since, change_pk) > in_force[pk][:2]):
+            in_force[pk] = (since, change_pk, status)
+    accreditations = {}
+    for pk, standard in standards.items():
+        since, _change_pk, status = in_force.get(pk, (None, None, None))
+        accreditations[pk] = BodyAccreditation(
+            status, since, accreditation_counts(status, standard)
+        )
     return {pk: a for pk, a in accreditations.items() if not a.counts}
 
 

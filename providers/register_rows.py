@@ -71,6 +71,14 @@ class RegisterRow:
     recorded_reason: str = ""
     warnings: list = field(default_factory=list)
 
+    def __getitem__(self, name):
+        # The template engine tries `row[name]` before `row.name`: answering it spares an
+        # exception raised and caught for each of a row's dozen lookups.
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
     @property
     def colour(self):
         return HEADLINE_COLOURS[self.kind]

@@ -76,6 +76,8 @@ class TrainingProviderListView(ListView):
         paginator = Paginator(queryset, page_size)
         if not self.filterset.filters_in_use():
             paginator.count = register_count()  # the whole register: cached
+        else:
+            paginator.count = self.filterset.matching.count()  # without the sort's join
         page = paginator.page(page_number(self.request.GET.get("page"), paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -11,6 +11,7 @@ from certification.models import Certification, HeadlinePeriod
 from certification.verdicts import Headline
 from providers import register_rows
 from providers.models import TrainingProvider
+from providers.querysets import HEADLINE_BY_SLUG
 from tests.factories import (
     AccreditationChangeFactory,
     CertificationBodyFactory,
@@ -104,9 +105,12 @@ def test_the_status_filter_applies_the_accreditation(client, register):
     assert "the certification body&#x27;s UKAS accreditation is suspended" in page
 
 
-def test_the_status_filter_reads_as_the_headline_annotation(register):
-    """The semi-join (providers.querysets.period_reads_as) and `with_headline`'s rank agree
-    for every headline asked for."""
+@pytest.mark.parametrize("sort", ["name", "status", "valid_until"])
+def test_the_status_filter_reads_as_the_headline_annotation(register, sort):
+    """The status filter (providers.querysets.period_reads_as: a semi-join when sorted by
+    name, the annotation's own join when sorted by the headline) and `with_headline`'s rank
+    agree for every headline asked for, alone and with "not on the register", in the list
+    and in its count."""
     from providers.filters import TrainingProviderFilterSet
     from providers.querysets import HEADLINE_SLUGS
 
@@ -114,9 +118,13 @@ def test_the_status_filter_reads_as_the_headline_annotation(register):
     ranks = dict(
         TrainingProvider.objects.active().with_headline(today).values_list("pk", "headline_rank")
     )
-    for kind, slug in HEADLINE_SLUGS.items():
+    asked = [[slug] for slug in HEADLINE_SLUGS.values()]
+    asked += [[slug, "not_on_register"] for slug in HEADLINE_SLUGS.values()]
+    for slugs in asked:
         filterset = TrainingProviderFilterSet(
-            {"status": [slug]}, queryset=TrainingProvider.objects.active(), on=today
+            {"status": slugs, "sort": sort}, queryset=TrainingProvider.objects.active(), on=today
         )
-        matched = set(filterset.qs.values_list("pk", flat=True))
-        assert matched == {pk for pk, rank in ranks.items() if rank == kind}, slug
+        kinds = {HEADLINE_BY_SLUG[slug] for slug in slugs}
+        expected = {pk for pk, rank in ranks.items() if rank in kinds}
+        assert set(filterset.qs.values_list("pk", flat=True)) == expected, slugs
+        assert filterset.matching.count() == len(expected), slugs
