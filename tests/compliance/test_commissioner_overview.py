@@ -16,7 +16,7 @@ from compliance.overview import (
     depending_on,
     filter_state,
     overview_rows,
-    relies_on,
+    relied_on,
     sort_rows,
 )
 from compliance.verdicts import ComplianceState
@@ -186,11 +186,10 @@ def test_exposure_finds_services_relying_on_a_provider_directly_or_through_an_af
     rows = overview_rows(exposed, ON)
 
     assert {r.service_provider for r in rows} == {direct, via_affiliate}
+    through = relied_on(rows, ON, training_provider=parent)
     for row in rows:
         assert [
-            a.arrangement.training_provider
-            for a in row.arrangements
-            if relies_on(a.arrangement, training_provider=parent)
+            a.arrangement.training_provider for a in row.arrangements if a.arrangement.pk in through
         ] in ([parent], [affiliate])
 
 
@@ -205,7 +204,8 @@ def test_exposure_to_a_certification_body():
     rows = overview_rows(depending_on(contracts_on(commissioner, ON), ON, body=body), ON)
 
     assert [r.service_provider for r in rows] == [relying]
-    relied = [a for a in rows[0].arrangements if relies_on(a.arrangement, body=body)]
+    through = relied_on(rows, ON, body=body)
+    relied = [a for a in rows[0].arrangements if a.arrangement.pk in through]
     assert [a.arrangement.training_provider for a in relied] == [certified_by_body]
 
 

@@ -1,0 +1,194 @@
+"""The overview's arrangement verdicts from their training providers' headline periods.
+
+`service_verdict` reads each arrangement's training provider's whole history (certifications,
+events, bodies' accreditation changes, scope) as model instances: for a commissioner with
+hundreds of services that prefetch was most of the page. Here each training provider's
+headline on the date is read from its stored headline period instead, as the register reads
+it (`TrainingProvider.objects.with_headline`, providers.register_rows: the period applies the
+bodies' accreditation when read), once per provider however many arrangements share it; the
+scope test reads term ids from the through tables; each arrangement's last check is one row.
+A fixed number of queries whatever the number of rows, and plain values but for the
+arrangements, their providers and last checks, which the pages show.
+
+A period does not say everything a reason can: a headline 2 whose body counts is not valid
+for a reason only the verdict knows (a parent not valid, certificate dates), and a valid
+affiliate's certificate can end soon with an ancestor's certificate, whose provider the
+reason names. Those rare providers take their headline from the verdict itself, in one fixed
+batch of queries. Either way the reasons come from `compliance.verdicts.arrangement_reasons`,
+as on every other page; tests/compliance/test_overview_rows.py checks the rows equal the
+instance path's (`service_verdict`) in every case.
+"""
+
+from collections import defaultdict, namedtuple
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+
+from certification.headline_periods import accreditations_not_counting
+from certification.models import Certification
+from certification.verdicts import ENDING_SOON_DAYS, HEADLINE_LABELS, Headline
+from providers.models import TrainingProvider
+from providers.querysets import HEADLINE_FIELDS
+
+from .models import ComplianceCheck, ServiceProvider, TrainingArrangement
+from .verdicts import (
+    ArrangementVerdict,
+    TrainerHeadline,
+    arrangement_reasons,
+    missing_terms,
+)
+
+# A term of a scope, as the scope test and its reason read it.
+Term = namedtuple("Term", "pk label")
+
+_PERIOD_VALUES = (
+    "pk",
+    HEADLINE_FIELDS["headline"],
+    HEADLINE_FIELDS["label"],
+    HEADLINE_FIELDS["status_since"],
+    HEADLINE_FIELDS["body_accredited"],
+    HEADLINE_FIELDS["valid_until"],
+    HEADLINE_FIELDS["certificate_ends_on"],
+    HEADLINE_FIELDS["certification_id"],
+    # Which certificate the period is about, and its parent: not what accreditation changes.
+    "_period_on__certification__parent_id",
+)
+
+
+def trainer_headlines(provider_ids, on: date) -> dict:
+    """{provider id: TrainerHeadline} on `on` of these training providers (ids)."""
+    periods = (
+        TrainingProvider.objects.filter(pk__in=provider_ids)
+        .with_headline(on, accreditations_not_counting(on))
+        .values_list(*_PERIOD_VALUES)
+    )
+    headlines, from_verdicts = {}, []
+    for pk, rank, label, since, accredited, valid_until, ends_on, certification, parent in periods:
+        kind = Headline(rank)
+        if kind == Headline.NOT_ON_REGISTER:
+            headlines[pk] = TrainerHeadline(kind, HEADLINE_LABELS[kind])
+        elif kind == Headline.CERTIFIED_NOT_VALID and accredited:
+            from_verdicts.append(pk)  # not valid for a reason only the verdict says
+        elif (
+            kind == Headline.CERTIFIED
+            and parent is not None
+            and ends_on != valid_until
+            and (ends_on - on).days <= ENDING_SOON_DAYS
+        ):
+            from_verdicts.append(pk)  # ends soon with an ancestor's certificate: whose?
+        else:
+            headlines[pk] = TrainerHeadline(
+                kind,
+                label,
+                since=since,
+                body_accredited=accredited,
+                ends_on=ends_on,
+                certification_id=certification,
+            )
+    if from_verdicts:
+        providers = TrainingProvider.objects.filter(pk__in=from_verdicts).with_verdict_data()
+        headlines.update({p.pk: TrainerHeadline.of(p.headline(on)) for p in providers})
+    return headlines
+
+
+def _terms(through, owner, term, owner_ids):
+    """{owner id: [Term]} of an m2m's through table, in the terms' order (VocabularyTerm)."""
+    rows = (
+        through.objects.filter(**{f"{owner}_id__in": owner_ids})
+        .order_by(f"{term}__order", f"{term}__label", f"{term}_id")
+        .values_list(f"{owner}_id", f"{term}_id", f"{term}__label")
+    )
+    terms = defaultdict(list)
+    for owner_id, pk, label in rows:
+        terms[owner_id].append(Term(pk, label))
+    return terms
+
+
+def _term_ids(through, owner, term, owner_ids):
+    """{owner id: {term id}} of an m2m's through table."""
+    ids = defaultdict(set)
+    rows = through.objects.filter(**{f"{owner}_id__in": owner_ids})
+    for owner_id, pk in rows.values_list(f"{owner}_id", f"{term}_id"):
+        ids[owner_id].add(pk)
+    return ids
+
+
+def arrangement_verdicts(service_ids, on: date) -> dict:
+    """{service id: [ArrangementVerdict]} of the arrangements of these services (ids) current
+    on `on`, in training provider name order (as `service_verdict`)."""
+    last_check = (
+        ComplianceCheck.objects.filter(arrangement=OuterRef("pk"), checked_on__lte=on)
+        .order_by("-checked_on", "-recorded_at", "-pk")
+        .values("pk")[:1]
+    )
+    arrangements = list(
+        TrainingArrangement.objects.current_on(on)
+        .filter(service_provider_id__in=service_ids)
+        .select_related("training_provider")
+        .only(
+            "route",
+            "starts_on",
+            "ends_on",
+            "service_provider_id",
+            "training_provider__name",
+            "training_provider__slug",
+        )
+        .annotate(last_check_id=Subquery(last_check))
+        .order_by("service_provider", "training_provider__name", "pk")
+    )
+    if not arrangements:
+        return {}
+    headlines = trainer_headlines({a.training_provider_id for a in arrangements}, on)
+    checks = ComplianceCheck.objects.filter(
+        pk__in=[a.last_check_id for a in arrangements if a.last_check_id is not None]
+    ).only("arrangement_id", "checked_on", "recorded_at", "outcome")
+    checks = {check.pk: check for check in checks}
+
+    # The scope test, for valid headlines only: term ids covered, labels of those needed.
+    certification_ids = {h.certification_id for h in headlines.values() if h.is_valid}
+    covered = {
+        name: _term_ids(getattr(Certification, name).through, "certification", term, ids)
+        for name, term, ids in (
+            ("populations", "population", certification_ids),
+            ("settings", "setting", certification_ids),
+            ("specialist_content", "specialistcontent", certification_ids),
+        )
+    }
+    valid = [a for a in arrangements if headlines[a.training_provider_id].is_valid]
+    valid_services = {a.service_provider_id for a in valid}
+    needed = {
+        "populations": _terms(
+            ServiceProvider.populations.through, "serviceprovider", "population", valid_services
+        ),
+        "settings": _terms(
+            ServiceProvider.settings.through, "serviceprovider", "setting", valid_services
+        ),
+        "specialist_content": _terms(
+            TrainingArrangement.specialist_content.through,
+            "trainingarrangement",
+            "specialistcontent",
+            [a.pk for a in valid],
+        ),
+    }
+
+    verdicts = defaultdict(list)
+    nothing = ()
+    for arrangement in arrangements:
+        headline = headlines[arrangement.training_provider_id]
+        scope_gaps = []
+        if headline.is_valid:
+            certification = headline.certification_id
+            for name, owner in (
+                ("populations", arrangement.service_provider_id),
+                ("settings", arrangement.service_provider_id),
+                ("specialist_content", arrangement.pk),
+            ):
+                scope_gaps += missing_terms(
+                    needed[name].get(owner, nothing), covered[name].get(certification, nothing)
+                )
+        check = checks.get(arrangement.last_check_id)
+        reasons = arrangement_reasons(headline, on, scope_gaps, check)
+        verdicts[arrangement.service_provider_id].append(
+            ArrangementVerdict(arrangement, on, headline, reasons, check)
+        )
+    return verdicts
