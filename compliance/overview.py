@@ -8,10 +8,11 @@ Because the state is computed in Python, the state filter, the counts, the sort 
 pagination work on the computed rows, after the database filters.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Contract, ContractReview, TrainingArrangement
@@ -128,20 +129,25 @@ def overview_rows(contracts, on: date) -> list[ContractedServiceVerdict]:
     arrangements' verdicts come from their training providers' headline periods
     (compliance.overview_rows), with the reasons of `compliance.verdicts`.
     """
-    reviews = Prefetch("reviews", queryset=ContractReview.objects.order_by("reviewed_on"))
-    contracts = list(contracts.prefetch_related(reviews))
+    shared_ids = contracts.filter(service_shared=True).values("service_provider")
+    # The reviews by hand, not prefetched: a prefetch makes a queryset per contract.
+    reviews_by_contract = defaultdict(list)
+    for review in ContractReview.objects.filter(contract__in=contracts.values("pk")).order_by(
+        "reviewed_on", "pk"
+    ):
+        reviews_by_contract[review.contract_id].append(review)
     services, contracts_by_service, shared = {}, {}, set()
     for contract in contracts:
         services.setdefault(contract.service_provider_id, contract.service_provider)
         contracts_by_service.setdefault(contract.service_provider_id, []).append(contract)
         if contract.service_shared:
             shared.add(contract.service_provider_id)
-    arrangements = arrangement_verdicts(sorted(shared), on) if shared else {}
+    arrangements = arrangement_verdicts(shared_ids, on) if shared else {}
     rows = []
     for service_id, service in services.items():
         service_contracts = contracts_by_service[service_id]
         if service_id in shared:
-            reviews = [r for c in service_contracts for r in c.reviews.all()]
+            reviews = [r for c in service_contracts for r in reviews_by_contract[c.pk]]
             verdict = ServiceVerdict(service, on, arrangements.get(service_id, []))
             row = contracted_service_verdict(verdict, service_contracts, reviews, on)
         else:

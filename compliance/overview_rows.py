@@ -21,8 +21,10 @@ instance path's (`service_verdict`) in every case.
 
 from collections import defaultdict, namedtuple
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 
 from certification.headline_periods import accreditations_not_counting
 from certification.models import Certification
@@ -56,7 +58,8 @@ _PERIOD_VALUES = (
 
 
 def trainer_headlines(provider_ids, on: date) -> dict:
-    """{provider id: TrainerHeadline} on `on` of these training providers (ids)."""
+    """{provider id: TrainerHeadline} on `on` of these training providers (ids, or a
+    queryset of them)."""
     periods = (
         TrainingProvider.objects.filter(pk__in=provider_ids)
         .with_headline(on, accreditations_not_counting(on))
@@ -91,10 +94,45 @@ def trainer_headlines(provider_ids, on: date) -> dict:
     return headlines
 
 
-def _terms(through, owner, term, owner_ids):
+class Trainer(NamedTuple):
+    """What the overview shows of an arrangement's training provider."""
+
+    pk: int
+    slug: str
+    name: str
+
+    def get_absolute_url(self):
+        return reverse("providers:detail", args=[self.slug])
+
+
+class Arrangement(NamedTuple):
+    """What the overview shows of a training arrangement (the fields of TrainingArrangement
+    it reads), so its rows are built from values, not model instances."""
+
+    pk: int
+    route: str
+    training_provider: Trainer
+
+    def get_route_display(self):
+        return TrainingArrangement.Route(self.route).label
+
+
+class LastCheck(NamedTuple):
+    """What the overview shows of an arrangement's last compliance check."""
+
+    pk: int
+    checked_on: date
+    recorded_at: object
+    outcome: str
+
+    def get_outcome_display(self):
+        return ComplianceCheck.Outcome(self.outcome).label
+
+
+def _terms(through, owner, term, owners):
     """{owner id: [Term]} of an m2m's through table, in the terms' order (VocabularyTerm)."""
     rows = (
-        through.objects.filter(**{f"{owner}_id__in": owner_ids})
+        through.objects.filter(**{f"{owner}__in": owners})
         .order_by(f"{term}__order", f"{term}__label", f"{term}_id")
         .values_list(f"{owner}_id", f"{term}_id", f"{term}__label")
     )
@@ -104,91 +142,87 @@ def _terms(through, owner, term, owner_ids):
     return terms
 
 
-def _term_ids(through, owner, term, owner_ids):
-    """{owner id: {term id}} of an m2m's through table."""
+def _term_ids(through, term, providers):
+    """{certification id: {term id}} of a certification m2m's through table, for the
+    certifications of these training providers (a queryset of ids)."""
     ids = defaultdict(set)
-    rows = through.objects.filter(**{f"{owner}_id__in": owner_ids})
-    for owner_id, pk in rows.values_list(f"{owner}_id", f"{term}_id"):
+    rows = through.objects.filter(certification__provider__in=providers)
+    for owner_id, pk in rows.values_list("certification_id", f"{term}_id"):
         ids[owner_id].add(pk)
     return ids
 
 
-def arrangement_verdicts(service_ids, on: date) -> dict:
-    """{service id: [ArrangementVerdict]} of the arrangements of these services (ids) current
-    on `on`, in training provider name order (as `service_verdict`)."""
-    last_check = (
-        ComplianceCheck.objects.filter(arrangement=OuterRef("pk"), checked_on__lte=on)
-        .order_by("-checked_on", "-recorded_at", "-pk")
-        .values("pk")[:1]
-    )
-    arrangements = list(
-        TrainingArrangement.objects.current_on(on)
-        .filter(service_provider_id__in=service_ids)
-        .select_related("training_provider")
-        .only(
+def _last_check(field, on):
+    latest = ComplianceCheck.objects.filter(arrangement=OuterRef("pk"), checked_on__lte=on)
+    return Subquery(latest.order_by("-checked_on", "-recorded_at", "-pk").values(field)[:1])
+
+
+def arrangement_verdicts(services, on: date) -> dict:
+    """{service id: [ArrangementVerdict]} of the arrangements of these services (a queryset
+    of their ids) current on `on`, in training provider name order (as `service_verdict`)."""
+    current = TrainingArrangement.objects.current_on(on).filter(service_provider__in=services)
+    rows = (
+        current.order_by("service_provider", "training_provider__name", "pk")
+        .annotate(**{f"last_{f}": _last_check(f, on) for f in LastCheck._fields})
+        .values_list(
+            "pk",
             "route",
-            "starts_on",
-            "ends_on",
             "service_provider_id",
-            "training_provider__name",
+            "training_provider_id",
             "training_provider__slug",
+            "training_provider__name",
+            *(f"last_{f}" for f in LastCheck._fields),
         )
-        .annotate(last_check_id=Subquery(last_check))
-        .order_by("service_provider", "training_provider__name", "pk")
     )
+    arrangements = []
+    for pk, route, service, provider, slug, name, *check in rows:
+        trainer = Trainer(provider, slug, name)
+        last_check = LastCheck(*check) if check[0] is not None else None
+        arrangements.append((Arrangement(pk, route, trainer), service, last_check))
     if not arrangements:
         return {}
-    headlines = trainer_headlines({a.training_provider_id for a in arrangements}, on)
-    checks = ComplianceCheck.objects.filter(
-        pk__in=[a.last_check_id for a in arrangements if a.last_check_id is not None]
-    ).only("arrangement_id", "checked_on", "recorded_at", "outcome")
-    checks = {check.pk: check for check in checks}
+    providers = current.values("training_provider")
+    headlines = trainer_headlines(providers, on)
 
     # The scope test, for valid headlines only: term ids covered, labels of those needed.
-    certification_ids = {h.certification_id for h in headlines.values() if h.is_valid}
     covered = {
-        name: _term_ids(getattr(Certification, name).through, "certification", term, ids)
-        for name, term, ids in (
-            ("populations", "population", certification_ids),
-            ("settings", "setting", certification_ids),
-            ("specialist_content", "specialistcontent", certification_ids),
+        name: _term_ids(getattr(Certification, name).through, term, providers)
+        for name, term in (
+            ("populations", "population"),
+            ("settings", "setting"),
+            ("specialist_content", "specialistcontent"),
         )
     }
-    valid = [a for a in arrangements if headlines[a.training_provider_id].is_valid]
-    valid_services = {a.service_provider_id for a in valid}
     needed = {
         "populations": _terms(
-            ServiceProvider.populations.through, "serviceprovider", "population", valid_services
+            ServiceProvider.populations.through, "serviceprovider", "population", services
         ),
         "settings": _terms(
-            ServiceProvider.settings.through, "serviceprovider", "setting", valid_services
+            ServiceProvider.settings.through, "serviceprovider", "setting", services
         ),
         "specialist_content": _terms(
             TrainingArrangement.specialist_content.through,
             "trainingarrangement",
             "specialistcontent",
-            [a.pk for a in valid],
+            current.values("pk"),
         ),
     }
 
     verdicts = defaultdict(list)
     nothing = ()
-    for arrangement in arrangements:
-        headline = headlines[arrangement.training_provider_id]
+    for arrangement, service, last_check in arrangements:
+        headline = headlines[arrangement.training_provider.pk]
         scope_gaps = []
         if headline.is_valid:
             certification = headline.certification_id
             for name, owner in (
-                ("populations", arrangement.service_provider_id),
-                ("settings", arrangement.service_provider_id),
+                ("populations", service),
+                ("settings", service),
                 ("specialist_content", arrangement.pk),
             ):
                 scope_gaps += missing_terms(
                     needed[name].get(owner, nothing), covered[name].get(certification, nothing)
                 )
-        check = checks.get(arrangement.last_check_id)
-        reasons = arrangement_reasons(headline, on, scope_gaps, check)
-        verdicts[arrangement.service_provider_id].append(
-            ArrangementVerdict(arrangement, on, headline, reasons, check)
-        )
+        reasons = arrangement_reasons(headline, on, scope_gaps, last_check)
+        verdicts[service].append(ArrangementVerdict(arrangement, on, headline, reasons, last_check))
     return verdicts

@@ -189,8 +189,10 @@ def test_exposure_finds_services_relying_on_a_provider_directly_or_through_an_af
     through = relied_on(rows, ON, training_provider=parent)
     for row in rows:
         assert [
-            a.arrangement.training_provider for a in row.arrangements if a.arrangement.pk in through
-        ] in ([parent], [affiliate])
+            a.arrangement.training_provider.pk
+            for a in row.arrangements
+            if a.arrangement.pk in through
+        ] in ([parent.pk], [affiliate.pk])
 
 
 def test_exposure_to_a_certification_body():
@@ -206,7 +208,7 @@ def test_exposure_to_a_certification_body():
     assert [r.service_provider for r in rows] == [relying]
     through = relied_on(rows, ON, body=body)
     relied = [a for a in rows[0].arrangements if a.arrangement.pk in through]
-    assert [a.arrangement.training_provider for a in relied] == [certified_by_body]
+    assert [a.arrangement.training_provider.pk for a in relied] == [certified_by_body.pk]
 
 
 def test_arrangement_ended_before_the_date_is_no_exposure():
