@@ -147,7 +147,7 @@ BUDGETS = [
     Page("api:service_provider_arrangements", 14, viewer="service_staff", kwargs=service),
     Page(
         "api:commissioner_services",
-        16,
+        14,
         viewer="commissioner_staff",
         kwargs=commissioner,
         shows="{tag} Service",
@@ -189,7 +189,7 @@ BUDGETS = [
     ),
     Page("compliance:alert_list", 6, viewer="service_staff", kwargs=service, shows="{tag} alert"),
     # A commissioner's pages
-    Page("compliance:commissioner", 23, viewer="commissioner_staff", kwargs=commissioner),
+    Page("compliance:commissioner", 20, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_alert_list",
         6,
@@ -197,17 +197,17 @@ BUDGETS = [
         kwargs=commissioner,
         shows="{tag} alert",
     ),
-    Page("compliance:commissioner_export", 19, viewer="commissioner_staff", kwargs=commissioner),
+    Page("compliance:commissioner_export", 14, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_report",
-        19,
+        14,
         viewer="commissioner_staff",
         kwargs=commissioner,
         shows="{tag} Service",
     ),
     Page(
         "compliance:commissioner_exposure",
-        22,
+        18,
         viewer="commissioner_staff",
         kwargs=commissioner,
         query="body=budget-body",
