@@ -142,11 +142,16 @@ def _terms(through, owner, term, owners):
     return terms
 
 
-def _term_ids(through, term, providers):
+def _term_ids(through, term, providers, needed):
     """{certification id: {term id}} of a certification m2m's through table, for the
-    certifications of these training providers (a queryset of ids)."""
+    certifications of these training providers (a queryset of ids), of the terms `needed`
+    only (ids): whether it covers the others is never asked."""
     ids = defaultdict(set)
-    rows = through.objects.filter(certification__provider__in=providers)
+    if not needed:
+        return ids
+    rows = through.objects.filter(
+        certification__provider__in=providers, **{f"{term}_id__in": sorted(needed)}
+    )
     for owner_id, pk in rows.values_list("certification_id", f"{term}_id"):
         ids[owner_id].add(pk)
     return ids
@@ -184,15 +189,8 @@ def arrangement_verdicts(services, on: date) -> dict:
     providers = current.values("training_provider")
     headlines = trainer_headlines(providers, on)
 
-    # The scope test, for valid headlines only: term ids covered, labels of those needed.
-    covered = {
-        name: _term_ids(getattr(Certification, name).through, term, providers)
-        for name, term in (
-            ("populations", "population"),
-            ("settings", "setting"),
-            ("specialist_content", "specialistcontent"),
-        )
-    }
+    # The scope test: the terms the services and the content bought need, then which of those
+    # the training providers' certifications cover.
     needed = {
         "populations": _terms(
             ServiceProvider.populations.through, "serviceprovider", "population", services
@@ -206,6 +204,19 @@ def arrangement_verdicts(services, on: date) -> dict:
             "specialistcontent",
             current.values("pk"),
         ),
+    }
+    covered = {
+        name: _term_ids(
+            getattr(Certification, name).through,
+            term,
+            providers,
+            {t.pk for terms in needed[name].values() for t in terms},
+        )
+        for name, term in (
+            ("populations", "population"),
+            ("settings", "setting"),
+            ("specialist_content", "specialistcontent"),
+        )
     }
 
     verdicts = defaultdict(list)
