@@ -7,8 +7,8 @@ headline on the date is read from its stored headline period instead, as the reg
 it (`TrainingProvider.objects.with_headline`, providers.register_rows: the period applies the
 bodies' accreditation when read), once per provider however many arrangements share it; the
 scope test reads term ids from the through tables; each arrangement's last check is one row.
-A fixed number of queries whatever the number of rows, and plain values but for the
-arrangements, their providers and last checks, which the pages show.
+A fixed number of queries whatever the number of rows, and no model instances: what the
+pages show of an arrangement, its provider and its last check are small named tuples.
 
 A period does not say everything a reason can: a headline 2 whose body counts is not valid
 for a reason only the verdict knows (a parent not valid, certificate dates), and a valid
