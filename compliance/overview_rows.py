@@ -158,6 +158,7 @@ def _term_ids(through, term, providers, needed):
 
 
 def _last_check(field, on):
+    """A field of the arrangement's latest check made by `on`, as `last_check_of` picks it."""
     latest = ComplianceCheck.objects.filter(arrangement=OuterRef("pk"), checked_on__lte=on)
     return Subquery(latest.order_by("-checked_on", "-recorded_at", "-pk").values(field)[:1])
 
