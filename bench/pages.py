@@ -17,8 +17,10 @@ same page from the generated data, in a fixed shuffled order, which bench/distin
 for one after the other so that no address repeats within a run and no request is served
 from kept content: every provider's page, every certificate number, the towns, statuses and
 regions providers really have, every status, region and population combination (one or two
-statuses, three sorts), every page number of the register (three sorts, each status), and the
-organisations' pages on every day of the last five years (`?on=`). The plain register has one
+statuses, three sorts), every page number of the register (three sorts, each status), the
+service provider's dashboard on every day of the last five years (`?on=`), and the
+commissioner's overview on every day its contracts are current, with each state filter and
+sort (`commissioner_overviews`). The plain register has one
 address: its distinct figure varies a parameter the page ignores (`?v=N`), which renders it
 afresh as the first request after a write does. The API's provider list gets the searched
 register's towns, statuses and regions; the bulk verification, which is a POST, gets request
@@ -51,7 +53,7 @@ from api.models import ApiToken  # noqa: E402
 from certification.models import Certification  # noqa: E402
 from certification.statuses import Status  # noqa: E402
 from compliance import load_actors  # noqa: E402
-from compliance.models import Commissioner, ServiceProvider  # noqa: E402
+from compliance.models import Commissioner, Contract, ServiceProvider  # noqa: E402
 from providers.models import TrainingProvider  # noqa: E402
 from providers.querysets import HEADLINE_SLUGS  # noqa: E402
 from standards.models import Population, Region  # noqa: E402
@@ -229,10 +231,34 @@ def distinct_addresses():
             f"/certificates/check/?{urlencode({'number': n})}" for n in numbers
         ),
         "service_provider_dashboard": _shuffled(f"{service}?on={day}" for day in days),
-        "commissioner_overview": _shuffled(f"{commissioner}?on={day}" for day in days),
+        "commissioner_overview": _shuffled(commissioner_overviews(commissioner, today)),
         "api_providers": [f"/api/v1/providers/?{search}" for search in searches],
         "api_verifications": verification_sets(numbers),
     }
+
+
+def commissioner_overviews(url, today):
+    """The commissioner's overview on every day its contracts are current (from the first
+    start to the last end, or today), with each state filter (or none) and each sort: on each
+    address the 300 services' rows are worked out afresh (nothing keeps them), and on dates
+    before the contracts there would be none to work out."""
+    from django.db.models import Max, Min
+
+    from compliance.overview import SORT_CHOICES, STATE_CHOICES
+
+    contracts = Contract.objects.filter(commissioner__slug=load_actors.COMMISSIONER_SLUG)
+    span = contracts.aggregate(first=Min("starts_on"), last=Max("ends_on"))
+    still_open = contracts.filter(ends_on__isnull=True).exists()
+    last = today if still_open or span["last"] is None else min(span["last"], today)
+    days = [span["first"] + dt.timedelta(days=n) for n in range((last - span["first"]).days + 1)]
+    states = [None] + [key for key, _ in STATE_CHOICES]
+    return [
+        f"{url}?"
+        + urlencode([("on", day)] + ([("state", state)] if state else []) + [("sort", sort)])
+        for day in days
+        for state in states
+        for sort, _ in SORT_CHOICES
+    ]
 
 
 def verification_sets(numbers):

@@ -690,7 +690,7 @@ class Importer:
         for column, objs in through_rows.items():
             getattr(Certification, column).through.objects.bulk_create(objs, batch_size=1000)
         # bulk_create sends no signals: reported to the one writer here (headline periods,
-        # and a new data generation for kept content, counts and overview rows).
+        # and a new data generation for kept content and counts).
         providers_changed(row.provider.pk for row in rows)
         writer.changed(writer.GENERATIONS, writer.REGISTER_DATA)
 

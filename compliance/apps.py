@@ -19,7 +19,7 @@ class ComplianceConfig(AppConfig):
 
         # What a compliance verdict or the overview reads beyond the register's records:
         # every write of one starts a new compliance data generation (derived.generation),
-        # so overview rows and page content kept before are not reused.
+        # so page content kept before is not reused.
         generation.watch(
             [ComplianceCheck, Contract, ContractReview, ServiceProvider, TrainingArrangement],
             register=False,

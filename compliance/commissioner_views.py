@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from derived import generation
 from pages import submissions
 from pages.content_cache import members_results
 from pages.streamed_downloads import streamed_download
@@ -43,7 +42,7 @@ from .overview import (
     depending_on,
     filter_state,
     overview_rows,
-    relies_on,
+    relied_on,
     sort_rows,
 )
 from .verdicts import ComplianceState, arrangement_verdict
@@ -63,20 +62,9 @@ def _overview(request, commissioner):
     )
     on = filterset.as_of
     filterset.queryset = contracts_on(commissioner, on)
-    # The rows depend on the database filters only (state, sort and page are applied to
-    # them): the same rows serve every page, sort and member until the data changes.
-    database_filters = tuple(
-        sorted(
-            (name, tuple(values))
-            for name, values in request.GET.lists()
-            if name not in ("state", "sort", "page")
-        )
-    )
-    rows = generation.kept(
-        # Today too: which services share their records changes at midnight.
-        ("overview", commissioner.pk, on, timezone.localdate(), database_filters),
-        lambda: overview_rows(filterset.qs, on),
-    )
+    # Worked out afresh: cheap from the headline periods (compliance.overview_rows), and
+    # the rendered page is kept (pages.content_cache).
+    rows = overview_rows(filterset.qs, on)
     counts = count_states(rows)
     shown = sort_rows(filter_state(rows, filterset.cleaned("state")), filterset.cleaned("sort"))
     return filterset, on, counts, shown
@@ -175,17 +163,9 @@ def exposure(request, slug):
         contracts = depending_on(
             contracts_on(commissioner, on), on, training_provider=provider, body=body
         )
-        rows = [
-            (
-                row,
-                [
-                    a
-                    for a in row.arrangements
-                    if relies_on(a.arrangement, training_provider=provider, body=body)
-                ],
-            )
-            for row in sort_rows(overview_rows(contracts, on), "state")
-        ]
+        rows = sort_rows(overview_rows(contracts, on), "state")
+        through = relied_on(rows, on, training_provider=provider, body=body)
+        rows = [(row, [a for a in row.arrangements if a.arrangement.pk in through]) for row in rows]
     return render(
         request,
         "compliance/commissioner/exposure.html",

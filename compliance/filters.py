@@ -96,10 +96,15 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, commissioner=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Training providers the services sharing their records with this commissioner have
-        # ever used: a short list, and no hint of what the others use.
-        self.filters["training_provider"].queryset = TrainingProvider.objects.filter(
-            training_arrangements__service_provider__in=shared_services(commissioner)
-        ).distinct()
+        # ever used: a short list, and no hint of what the others use. Hundreds of options:
+        # only what an option shows (its slug and name, `__str__`).
+        self.filters["training_provider"].queryset = (
+            TrainingProvider.objects.filter(
+                training_arrangements__service_provider__in=shared_services(commissioner)
+            )
+            .only("slug", "name")
+            .distinct()
+        )
 
     @property
     def as_of(self):

@@ -1,26 +1,28 @@
 """A commissioner's compliance overview: one row per contracted service, on a date.
 
 Everything is read in a fixed number of queries whatever the number of contracts (contracts
-with their reviews, then the services with everything `service_verdict` reads), and the state of
-each service comes from the one rule, `compliance.verdicts.contracted_service_verdict`.
+with their reviews, then the services' arrangements with their training providers' headlines,
+compliance.overview_rows), and the state of each service comes from the one rule,
+`compliance.verdicts.contracted_service_verdict`.
 Because the state is computed in Python, the state filter, the counts, the sort and the
 pagination work on the computed rows, after the database filters.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import ComplianceCheck, Contract, ContractReview, TrainingArrangement
-from .querysets import certifications_with_verdict_and_scope
+from .models import Contract, ContractReview, TrainingArrangement
+from .overview_rows import arrangement_verdicts
 from .verdicts import (
     ComplianceState,
     ContractedServiceVerdict,
+    ServiceVerdict,
     contracted_service_verdict,
     not_shared_service,
-    service_verdict,
 )
 
 NOT_COUNTED = "not_counted"
@@ -56,25 +58,6 @@ def state_key(row: ContractedServiceVerdict) -> str:
     return {v: k for k, v in _STATE_BY_KEY.items()}[row.state]
 
 
-def service_verdict_prefetches(on: date):
-    """What `service_verdict` reads for a service on `on`, as prefetches on ServiceProvider."""
-    certifications = certifications_with_verdict_and_scope()
-    arrangements = (
-        TrainingArrangement.objects.current_on(on)
-        .select_related("training_provider")
-        .prefetch_related(
-            "specialist_content",
-            Prefetch("checks", queryset=ComplianceCheck.objects.filter(checked_on__lte=on)),
-            Prefetch("training_provider__certifications", queryset=certifications),
-        )
-    )
-    return [
-        "populations",
-        "settings",
-        Prefetch("training_arrangements", queryset=arrangements),
-    ]
-
-
 def contracts_on(commissioner, on: date):
     """The commissioner's contracts current on `on`: the rows of the overview, before grouping.
 
@@ -98,15 +81,9 @@ def shared_services(commissioner):
     )
 
 
-def depending_on(contracts, on: date, training_provider=None, body=None):
-    """Contracts whose service, on `on`, relies on this training provider or body.
-
-    A service relies on a training provider it has a current arrangement with, or whose
-    certification is an affiliate of that provider's; on a body that certifies (or certifies the
-    parent of) one of its current training providers. Its arrangements are private records, so
-    only services that share them with the commissioner today are found.
-    """
-    arrangements = TrainingArrangement.objects.current_on(on)
+def _relying(arrangements, on: date, training_provider=None, body=None):
+    """The arrangements current on `on` relying on this training provider or body."""
+    arrangements = arrangements.current_on(on)
     if training_provider is not None:
         arrangements = arrangements.filter(
             Q(training_provider=training_provider)
@@ -117,23 +94,30 @@ def depending_on(contracts, on: date, training_provider=None, body=None):
             Q(training_provider__certifications__body=body)
             | Q(training_provider__certifications__parent__body=body)
         )
+    return arrangements
+
+
+def depending_on(contracts, on: date, training_provider=None, body=None):
+    """Contracts whose service, on `on`, relies on this training provider or body.
+
+    A service relies on a training provider it has a current arrangement with, or whose
+    certification is an affiliate of that provider's; on a body that certifies (or certifies the
+    parent of) one of its current training providers. Its arrangements are private records, so
+    only services that share them with the commissioner today are found.
+    """
+    arrangements = _relying(TrainingArrangement.objects.all(), on, training_provider, body)
     return contracts.of_shared_services(timezone.localdate()).filter(
         service_provider__in=arrangements.values("service_provider")
     )
 
 
-def relies_on(arrangement, training_provider=None, body=None) -> bool:
-    """Whether this (prefetched) arrangement is the dependency `depending_on` found."""
-    provider = arrangement.training_provider
-    certifications = list(provider.certifications.all())
-    if training_provider is not None and not (
-        provider.pk == training_provider.pk
-        or any(c.parent and c.parent.provider_id == training_provider.pk for c in certifications)
-    ):
-        return False
-    return body is None or any(
-        c.body_id == body.pk or (c.parent and c.parent.body_id == body.pk) for c in certifications
-    )
+def relied_on(rows, on: date, training_provider=None, body=None) -> set:
+    """The ids of the arrangements of these overview rows through which `depending_on` found
+    their services: one query."""
+    services = [row.service_provider.pk for row in rows if row.shared]
+    arrangements = TrainingArrangement.objects.filter(service_provider__in=services)
+    relying = _relying(arrangements, on, training_provider, body)
+    return set(relying.values_list("pk", flat=True))
 
 
 def overview_rows(contracts, on: date) -> list[ContractedServiceVerdict]:
@@ -141,23 +125,30 @@ def overview_rows(contracts, on: date) -> list[ContractedServiceVerdict]:
 
     `contracts` is a Contract queryset from `contracts_on` (already filtered by the database
     filters). A service's private records (arrangements, checks) are read only when it shares
-    them with the commissioner; the others are rows with nothing but their contracts.
+    them with the commissioner; the others are rows with nothing but their contracts. The
+    arrangements' verdicts come from their training providers' headline periods
+    (compliance.overview_rows), with the reasons of `compliance.verdicts`.
     """
-    reviews = Prefetch("reviews", queryset=ContractReview.objects.order_by("reviewed_on"))
-    contracts = list(contracts.prefetch_related(reviews))
+    shared_ids = contracts.filter(service_shared=True).values("service_provider")
+    # The reviews by hand, not prefetched: a prefetch makes a queryset per contract.
+    reviews_by_contract = defaultdict(list)
+    for review in ContractReview.objects.filter(contract__in=contracts.values("pk")).order_by(
+        "reviewed_on", "pk"
+    ):
+        reviews_by_contract[review.contract_id].append(review)
     services, contracts_by_service, shared = {}, {}, set()
     for contract in contracts:
         services.setdefault(contract.service_provider_id, contract.service_provider)
         contracts_by_service.setdefault(contract.service_provider_id, []).append(contract)
         if contract.service_shared:
             shared.add(contract.service_provider_id)
-    prefetch_related_objects([services[pk] for pk in shared], *service_verdict_prefetches(on))
+    arrangements = arrangement_verdicts(shared_ids, on) if shared else {}
     rows = []
     for service_id, service in services.items():
         service_contracts = contracts_by_service[service_id]
         if service_id in shared:
-            reviews = [r for c in service_contracts for r in c.reviews.all()]
-            verdict = service_verdict(service, on)
+            reviews = [r for c in service_contracts for r in reviews_by_contract[c.pk]]
+            verdict = ServiceVerdict(service, on, arrangements.get(service_id, []))
             row = contracted_service_verdict(verdict, service_contracts, reviews, on)
         else:
             row = not_shared_service(service, service_contracts, on)

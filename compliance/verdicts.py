@@ -9,7 +9,14 @@ from datetime import date
 from enum import IntEnum
 
 from certification.calendar import within_months
-from certification.verdicts import Headline, ProviderHeadline, long_date
+from certification.verdicts import (
+    ENDING_SOON_DAYS,
+    HEADLINE_COLOURS,
+    HEADLINE_LABELS,
+    Headline,
+    ProviderHeadline,
+    long_date,
+)
 
 # A compliance check is in date for this many calendar months (verdicts.md: a check made on
 # 1 March 2023 is within 12 months on 1 March 2024).
@@ -60,10 +67,67 @@ REASON_LABELS = {
 
 
 @dataclass(frozen=True)
+class TrainerHeadline:
+    """What an arrangement's verdict reads of its training provider's headline on a date, and
+    what the overview shows of it: from the verdict itself (`of`), or from the provider's
+    stored headline period (compliance.overview_rows), so both give their reasons through
+    the one `arrangement_reasons`.
+
+    `body_accredited`, `parent_valid` and `not_valid_because` are the certification verdict's
+    (CertificationVerdict), for a headline 2's reason; `ends_on` is when a valid certificate
+    stops counting, `ends_with` the name of the provider whose certificate it ends with when
+    that is not its own; `certification_id` the certificate whose scope is tested."""
+
+    kind: Headline
+    label: str
+    since: date | None = None
+    body_accredited: bool = False
+    parent_valid: bool | None = None
+    not_valid_because: str | None = None
+    ends_on: date | None = None
+    ends_with: str | None = None
+    certification_id: int | None = None
+
+    @classmethod
+    def of(cls, headline: ProviderHeadline):
+        verdict = headline.verdict
+        if verdict is None:
+            return cls(headline.kind, headline.label)
+        ends_with = verdict.ends_with
+        return cls(
+            kind=headline.kind,
+            label=headline.label,
+            since=headline.since,
+            body_accredited=verdict.body_accredited,
+            parent_valid=verdict.parent_valid,
+            not_valid_because=verdict.not_valid_because,
+            ends_on=verdict.ends_on,
+            ends_with=ends_with.provider.name if ends_with is not None else None,
+            certification_id=verdict.certification.pk,
+        )
+
+    @property
+    def is_valid(self):
+        return self.kind == Headline.CERTIFIED
+
+    @property
+    def short_label(self):
+        return HEADLINE_LABELS[self.kind]
+
+    @property
+    def colour(self):
+        return HEADLINE_COLOURS[self.kind]
+
+
+@dataclass(frozen=True)
 class ArrangementVerdict:
+    """`headline`: the provider's ProviderHeadline (the instance path), or its
+    TrainerHeadline (the overview's rows, compliance.overview_rows): both have the kind,
+    label, colour and short label pages show."""
+
     arrangement: object
     on: date
-    headline: ProviderHeadline
+    headline: object
     reasons: list[Reason] = field(default_factory=list)
     last_check: object = None
 
@@ -74,20 +138,23 @@ class ArrangementVerdict:
 
 def missing_scope(terms_needed, terms_covered):
     """The terms needed that the covered ones leave out, in the order needed."""
-    covered = {t.pk for t in terms_covered}
-    return [t for t in terms_needed if t.pk not in covered]
+    return missing_terms(terms_needed, {t.pk for t in terms_covered})
 
 
-def _headline_reasons(headline: ProviderHeadline):
+def missing_terms(terms_needed, covered_ids):
+    """`missing_scope`, with the covered terms' ids."""
+    return [t for t in terms_needed if t.pk not in covered_ids]
+
+
+def _headline_reasons(headline: TrainerHeadline):
     not_ok, action = ComplianceState.NOT_COMPLIANT, ComplianceState.ACTION_NEEDED
     kind, since = headline.kind, headline.since
     if kind == Headline.CERTIFIED_NOT_VALID:
-        verdict = headline.verdict
-        if not verdict.body_accredited:  # CertificationBody.accreditation_counts_on
+        if not headline.body_accredited:  # CertificationBody.accreditation_counts_on
             return [Reason(not_ok, "certification body not UKAS-accredited", "body_not_accredited")]
-        if verdict.parent_valid is False:
+        if headline.parent_valid is False:
             return [Reason(not_ok, "parent certification not valid", "parent_not_valid")]
-        return [Reason(not_ok, f"certification not valid: {verdict.not_valid_because}", "")]
+        return [Reason(not_ok, f"certification not valid: {headline.not_valid_because}", "")]
     if kind == Headline.SUSPENDED:
         return [Reason(not_ok, f"certification suspended on {long_date(since)}", "suspended")]
     if kind == Headline.WORKING_TOWARDS:
@@ -105,6 +172,42 @@ def _headline_reasons(headline: ProviderHeadline):
     return []
 
 
+def last_check_of(checks, on: date):
+    """The latest of `checks` made on or before `on`."""
+    past_checks = [c for c in checks if c.checked_on <= on]
+    return max(past_checks, key=lambda c: (c.checked_on, c.recorded_at), default=None)
+
+
+def arrangement_reasons(headline: TrainerHeadline, on: date, scope_gaps, last_check):
+    """The reasons of an arrangement on `on` (verdicts.md), the one rule for every page:
+    `headline` its training provider's, `scope_gaps` the terms (with a `label`) the service
+    and the content bought need that the headline's certificate does not cover (populations,
+    settings, then specialist content: `missing_scope`, read only for a valid headline),
+    `last_check` its latest check made by `on`."""
+    reasons = _headline_reasons(headline)
+    if not headline.is_valid:
+        return reasons
+    action = ComplianceState.ACTION_NEEDED
+    if headline.ends_on is not None and (headline.ends_on - on).days <= ENDING_SOON_DAYS:
+        text = f"certificate ends on {long_date(headline.ends_on)}"
+        if headline.ends_with is not None:  # an affiliate's parent's certificate ends first
+            text += f", with {headline.ends_with}'s certificate"
+        reasons.append(Reason(action, text, "ends_soon"))
+    for term in scope_gaps:
+        reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
+    if last_check is None or not within_months(last_check.checked_on, on, CHECK_VALID_MONTHS):
+        reasons.append(Reason(action, "compliance check overdue", "check_overdue"))
+    elif last_check.outcome != "compliant":
+        reasons.append(
+            Reason(
+                action,
+                f"last compliance check: {last_check.get_outcome_display().lower()}",
+                "check_outcome",
+            )
+        )
+    return reasons
+
+
 def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdict | None:
     """The state of one training arrangement on `on`, or None when it is not current then.
 
@@ -115,38 +218,20 @@ def arrangement_verdict(arrangement, on: date, checks=None) -> ArrangementVerdic
     if not arrangement.is_current_on(on):
         return None
     headline = arrangement.training_provider.headline(on)
-    reasons = _headline_reasons(headline)
     checks = arrangement.checks.all() if checks is None else checks
-    past_checks = [c for c in checks if c.checked_on <= on]
-    last_check = max(past_checks, key=lambda c: (c.checked_on, c.recorded_at), default=None)
+    last_check = last_check_of(checks, on)
+    scope_gaps = []
     if headline.is_valid:
-        action = ComplianceState.ACTION_NEEDED
-        verdict = headline.verdict
-        if verdict.ends_soon:
-            text = f"certificate ends on {long_date(verdict.ends_on)}"
-            if verdict.ends_with is not None:  # an affiliate's parent's certificate ends first
-                text += f", with {verdict.ends_with.provider.name}'s certificate"
-            reasons.append(Reason(action, text, "ends_soon"))
-        certification = verdict.certification
+        certification = headline.verdict.certification
         service = arrangement.service_provider
-        for term in missing_scope(service.populations.all(), certification.populations.all()):
-            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
-        for term in missing_scope(service.settings.all(), certification.settings.all()):
-            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
-        for term in missing_scope(
-            arrangement.specialist_content.all(), certification.specialist_content.all()
-        ):
-            reasons.append(Reason(action, f"scope does not cover {term.label.lower()}", "scope"))
-        if last_check is None or not within_months(last_check.checked_on, on, CHECK_VALID_MONTHS):
-            reasons.append(Reason(action, "compliance check overdue", "check_overdue"))
-        elif last_check.outcome != "compliant":
-            reasons.append(
-                Reason(
-                    action,
-                    f"last compliance check: {last_check.get_outcome_display().lower()}",
-                    "check_outcome",
-                )
-            )
+        scope_gaps = [
+            *missing_scope(service.populations.all(), certification.populations.all()),
+            *missing_scope(service.settings.all(), certification.settings.all()),
+            *missing_scope(
+                arrangement.specialist_content.all(), certification.specialist_content.all()
+            ),
+        ]
+    reasons = arrangement_reasons(TrainerHeadline.of(headline), on, scope_gaps, last_check)
     return ArrangementVerdict(arrangement, on, headline, reasons, last_check)
 
 

@@ -10,7 +10,7 @@ There are two:
   rendered content, the register's count and its filter lists are kept under it.
 - `COMPLIANCE`: what compliance verdicts read, which is the register's records and the
   service providers', commissioners' and their checks. A write of a register record starts a
-  new generation of both. A commissioner's overview rows are kept under it (`kept`).
+  new generation of both. The compliance pages' rendered content is kept under it.
 
 Each app says which of its models each generation watches (`watch`, in its `ready()`), so
 this module, below every app, imports none of them. Writes that send no signals

@@ -18,7 +18,7 @@ class DerivedVersion(models.Model):
 
 class DataGeneration(models.Model):
     """A token that changes whenever a watched record is written, so that work derived from
-    those records (overview rows, rendered pages, counts) can be reused until then
+    those records (rendered pages, counts) can be reused until then
     (derived.generation). One row per name, `register` and `compliance`; the token is
     random, so a rolled-back write never brings back a token another state of the data had."""
 

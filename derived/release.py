@@ -1,8 +1,8 @@
 """The release stamp: which version of the code and templates rendered or worked something out.
 
-It goes into the key of every piece of kept work (pages' rendered content, the commissioner's
-overview rows), so a release that changes a template, a rule or a style never serves what an
-older release produced, even from a cache the releases share (Redis).
+It goes into the key of every piece of kept work (pages' rendered content, the register's
+count and filter lists), so a release that changes a template, a rule or a style never serves
+what an older release produced, even from a cache the releases share (Redis).
 
 `DJANGO_RELEASE` (settings.RELEASE) names the release, e.g. the git commit the deploy built;
 without it, the stamp is a hash of the project's own code, templates and styles as they are on

@@ -1,5 +1,5 @@
 """Every cache off: nothing the service keeps (pages' content, the register's count and filter
-lists, a commissioner's overview rows) is kept or reused.
+lists) is kept or reused.
 
 Everything kept lives in Django's cache (derived.generation, pages.content_cache), never in a
 process's memory, so swapping every configured cache for a DummyCache turns all of it off.

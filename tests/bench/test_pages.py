@@ -60,3 +60,28 @@ def test_the_api_rows_are_answered_with_what_the_bench_checks_for(client):
         for text in expected or pages.verified(numbers):
             assert text.encode() in response.content
         assert [r["found"] for r in response.json()["results"]] == [True] * len(numbers)
+
+
+@pytest.mark.django_db
+def test_the_commissioner_overviews_are_on_days_its_contracts_are_current():
+    """Every distinct overview address has services to work out: its date is one on which the
+    load data's contracts are current (before them the page is empty, and cheap)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.utils import timezone
+
+    from compliance.models import Contract
+    from compliance.overview import SORT_CHOICES, STATE_CHOICES
+
+    call_command("generate_load_data", "--providers", "220")
+    addresses = pages.distinct_addresses()["commissioner_overview"]
+    assert len(addresses) == len(set(addresses)) > 1000
+    contracts = Contract.objects.filter(commissioner__slug="load-commissioner")
+    asked = [parse_qs(urlsplit(address).query) for address in addresses]
+    today = timezone.localdate()
+    for query in asked[:200]:
+        (on,) = query["on"]
+        assert contracts.current_on(on).exists()
+        assert on <= today.isoformat()
+    assert {q["sort"][0] for q in asked} == {key for key, _ in SORT_CHOICES}
+    assert {q.get("state", [""])[0] for q in asked} == {""} | {key for key, _ in STATE_CHOICES}

@@ -16,7 +16,7 @@ from compliance.overview import (
     depending_on,
     filter_state,
     overview_rows,
-    relies_on,
+    relied_on,
     sort_rows,
 )
 from compliance.verdicts import ComplianceState
@@ -186,12 +186,13 @@ def test_exposure_finds_services_relying_on_a_provider_directly_or_through_an_af
     rows = overview_rows(exposed, ON)
 
     assert {r.service_provider for r in rows} == {direct, via_affiliate}
+    through = relied_on(rows, ON, training_provider=parent)
     for row in rows:
         assert [
-            a.arrangement.training_provider
+            a.arrangement.training_provider.pk
             for a in row.arrangements
-            if relies_on(a.arrangement, training_provider=parent)
-        ] in ([parent], [affiliate])
+            if a.arrangement.pk in through
+        ] in ([parent.pk], [affiliate.pk])
 
 
 def test_exposure_to_a_certification_body():
@@ -205,8 +206,9 @@ def test_exposure_to_a_certification_body():
     rows = overview_rows(depending_on(contracts_on(commissioner, ON), ON, body=body), ON)
 
     assert [r.service_provider for r in rows] == [relying]
-    relied = [a for a in rows[0].arrangements if relies_on(a.arrangement, body=body)]
-    assert [a.arrangement.training_provider for a in relied] == [certified_by_body]
+    through = relied_on(rows, ON, body=body)
+    relied = [a for a in rows[0].arrangements if a.arrangement.pk in through]
+    assert [a.arrangement.training_provider.pk for a in relied] == [certified_by_body.pk]
 
 
 def test_arrangement_ended_before_the_date_is_no_exposure():

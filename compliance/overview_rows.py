@@ -1,0 +1,240 @@
+"""The overview's arrangement verdicts from their training providers' headline periods.
+
+`service_verdict` reads each arrangement's training provider's whole history (certifications,
+events, bodies' accreditation changes, scope) as model instances: for a commissioner with
+hundreds of services that prefetch was most of the page. Here each training provider's
+headline on the date is read from its stored headline period instead, as the register reads
+it (`TrainingProvider.objects.with_headline`, providers.register_rows: the period applies the
+bodies' accreditation when read), once per provider however many arrangements share it; the
+scope test reads term ids from the through tables; each arrangement's last check is one row.
+A fixed number of queries whatever the number of rows, and no model instances: what the
+pages show of an arrangement, its provider and its last check are small named tuples.
+
+A period does not say everything a reason can: a headline 2 whose body counts is not valid
+for a reason only the verdict knows (a parent not valid, certificate dates), and a valid
+affiliate's certificate can end soon with an ancestor's certificate, whose provider the
+reason names. Those rare providers take their headline from the verdict itself, in one fixed
+batch of queries. Either way the reasons come from `compliance.verdicts.arrangement_reasons`,
+as on every other page; tests/compliance/test_overview_rows.py checks the rows equal the
+instance path's (`service_verdict`) in every case.
+"""
+
+from collections import defaultdict, namedtuple
+from datetime import date
+from typing import NamedTuple
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+
+from certification.headline_periods import accreditations_not_counting
+from certification.models import Certification
+from certification.verdicts import ENDING_SOON_DAYS, HEADLINE_LABELS, Headline
+from providers.models import TrainingProvider
+from providers.querysets import HEADLINE_FIELDS
+
+from .models import ComplianceCheck, ServiceProvider, TrainingArrangement
+from .verdicts import (
+    ArrangementVerdict,
+    TrainerHeadline,
+    arrangement_reasons,
+    missing_terms,
+)
+
+# A term of a scope, as the scope test and its reason read it.
+Term = namedtuple("Term", "pk label")
+
+_PERIOD_VALUES = (
+    "pk",
+    HEADLINE_FIELDS["headline"],
+    HEADLINE_FIELDS["label"],
+    HEADLINE_FIELDS["status_since"],
+    HEADLINE_FIELDS["body_accredited"],
+    HEADLINE_FIELDS["valid_until"],
+    HEADLINE_FIELDS["certificate_ends_on"],
+    HEADLINE_FIELDS["certification_id"],
+    # Which certificate the period is about, and its parent: not what accreditation changes.
+    "_period_on__certification__parent_id",
+)
+
+
+def trainer_headlines(provider_ids, on: date) -> dict:
+    """{provider id: TrainerHeadline} on `on` of these training providers (ids, or a
+    queryset of them)."""
+    periods = (
+        TrainingProvider.objects.filter(pk__in=provider_ids)
+        .with_headline(on, accreditations_not_counting(on))
+        .values_list(*_PERIOD_VALUES)
+    )
+    headlines, from_verdicts = {}, []
+    for pk, rank, label, since, accredited, valid_until, ends_on, certification, parent in periods:
+        kind = Headline(rank)
+        if kind == Headline.NOT_ON_REGISTER:
+            headlines[pk] = TrainerHeadline(kind, HEADLINE_LABELS[kind])
+        elif kind == Headline.CERTIFIED_NOT_VALID and accredited:
+            from_verdicts.append(pk)  # not valid for a reason only the verdict says
+        elif (
+            kind == Headline.CERTIFIED
+            and parent is not None
+            and ends_on != valid_until
+            and (ends_on - on).days <= ENDING_SOON_DAYS
+        ):
+            from_verdicts.append(pk)  # ends soon with an ancestor's certificate: whose?
+        else:
+            headlines[pk] = TrainerHeadline(
+                kind,
+                label,
+                since=since,
+                body_accredited=accredited,
+                ends_on=ends_on,
+                certification_id=certification,
+            )
+    if from_verdicts:
+        providers = TrainingProvider.objects.filter(pk__in=from_verdicts).with_verdict_data()
+        headlines.update({p.pk: TrainerHeadline.of(p.headline(on)) for p in providers})
+    return headlines
+
+
+class Trainer(NamedTuple):
+    """What the overview shows of an arrangement's training provider."""
+
+    pk: int
+    slug: str
+    name: str
+
+    def get_absolute_url(self):
+        return reverse("providers:detail", args=[self.slug])
+
+
+class Arrangement(NamedTuple):
+    """What the overview shows of a training arrangement (the fields of TrainingArrangement
+    it reads), so its rows are built from values, not model instances."""
+
+    pk: int
+    route: str
+    training_provider: Trainer
+
+    def get_route_display(self):
+        return TrainingArrangement.Route(self.route).label
+
+
+class LastCheck(NamedTuple):
+    """What the overview shows of an arrangement's last compliance check."""
+
+    pk: int
+    checked_on: date
+    recorded_at: object
+    outcome: str
+
+    def get_outcome_display(self):
+        return ComplianceCheck.Outcome(self.outcome).label
+
+
+def _terms(through, owner, term, owners):
+    """{owner id: [Term]} of an m2m's through table, in the terms' order (VocabularyTerm)."""
+    rows = (
+        through.objects.filter(**{f"{owner}__in": owners})
+        .order_by(f"{term}__order", f"{term}__label", f"{term}_id")
+        .values_list(f"{owner}_id", f"{term}_id", f"{term}__label")
+    )
+    terms = defaultdict(list)
+    for owner_id, pk, label in rows:
+        terms[owner_id].append(Term(pk, label))
+    return terms
+
+
+def _term_ids(through, term, providers, needed):
+    """{certification id: {term id}} of a certification m2m's through table, for the
+    certifications of these training providers (a queryset of ids), of the terms `needed`
+    only (ids): whether it covers the others is never asked."""
+    ids = defaultdict(set)
+    if not needed:
+        return ids
+    rows = through.objects.filter(
+        certification__provider__in=providers, **{f"{term}_id__in": sorted(needed)}
+    )
+    for owner_id, pk in rows.values_list("certification_id", f"{term}_id"):
+        ids[owner_id].add(pk)
+    return ids
+
+
+def _last_check(field, on):
+    """A field of the arrangement's latest check made by `on`, as `last_check_of` picks it."""
+    latest = ComplianceCheck.objects.filter(arrangement=OuterRef("pk"), checked_on__lte=on)
+    return Subquery(latest.order_by("-checked_on", "-recorded_at", "-pk").values(field)[:1])
+
+
+def arrangement_verdicts(services, on: date) -> dict:
+    """{service id: [ArrangementVerdict]} of the arrangements of these services (a queryset
+    of their ids) current on `on`, in training provider name order (as `service_verdict`)."""
+    current = TrainingArrangement.objects.current_on(on).filter(service_provider__in=services)
+    rows = (
+        current.order_by("service_provider", "training_provider__name", "pk")
+        .annotate(**{f"last_{f}": _last_check(f, on) for f in LastCheck._fields})
+        .values_list(
+            "pk",
+            "route",
+            "service_provider_id",
+            "training_provider_id",
+            "training_provider__slug",
+            "training_provider__name",
+            *(f"last_{f}" for f in LastCheck._fields),
+        )
+    )
+    arrangements = []
+    for pk, route, service, provider, slug, name, *check in rows:
+        trainer = Trainer(provider, slug, name)
+        last_check = LastCheck(*check) if check[0] is not None else None
+        arrangements.append((Arrangement(pk, route, trainer), service, last_check))
+    if not arrangements:
+        return {}
+    providers = current.values("training_provider")
+    headlines = trainer_headlines(providers, on)
+
+    # The scope test: the terms the services and the content bought need, then which of those
+    # the training providers' certifications cover.
+    needed = {
+        "populations": _terms(
+            ServiceProvider.populations.through, "serviceprovider", "population", services
+        ),
+        "settings": _terms(
+            ServiceProvider.settings.through, "serviceprovider", "setting", services
+        ),
+        "specialist_content": _terms(
+            TrainingArrangement.specialist_content.through,
+            "trainingarrangement",
+            "specialistcontent",
+            current.values("pk"),
+        ),
+    }
+    covered = {
+        name: _term_ids(
+            getattr(Certification, name).through,
+            term,
+            providers,
+            {t.pk for terms in needed[name].values() for t in terms},
+        )
+        for name, term in (
+            ("populations", "population"),
+            ("settings", "setting"),
+            ("specialist_content", "specialistcontent"),
+        )
+    }
+
+    verdicts = defaultdict(list)
+    nothing = ()
+    for arrangement, service, last_check in arrangements:
+        headline = headlines[arrangement.training_provider.pk]
+        scope_gaps = []
+        if headline.is_valid:
+            certification = headline.certification_id
+            for name, owner in (
+                ("populations", service),
+                ("settings", service),
+                ("specialist_content", arrangement.pk),
+            ):
+                scope_gaps += missing_terms(
+                    needed[name].get(owner, nothing), covered[name].get(certification, nothing)
+                )
+        reasons = arrangement_reasons(headline, on, scope_gaps, last_check)
+        verdicts[service].append(ArrangementVerdict(arrangement, on, headline, reasons, last_check))
+    return verdicts
