@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from certification.models import CertificationBody
 from pages.dates import DateFilter
-from pages.forms import LongSelect
+from pages.long_choices import NamedModelChoiceFilter
 from providers.models import TrainingProvider
 from standards.models import Region
 
@@ -17,13 +17,12 @@ from .overview import SORT_CHOICES, STATE_CHOICES, depending_on, shared_services
 class ComplianceCheckFilterSet(django_filters.FilterSet):
     """A service's checks, by training provider and outcome. Unknown values are form errors."""
 
-    training_provider = django_filters.ModelChoiceFilter(
+    training_provider = NamedModelChoiceFilter(
         label="Training provider",
         field_name="arrangement__training_provider",
         queryset=TrainingProvider.objects.none(),
         to_field_name="slug",
         empty_label="All training providers",
-        widget=LongSelect,
     )
     outcome = django_filters.ChoiceFilter(
         label="Outcome",
@@ -70,13 +69,12 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any region",
     )
-    training_provider = django_filters.ModelChoiceFilter(
+    training_provider = NamedModelChoiceFilter(
         label="Training provider",
         queryset=TrainingProvider.objects.none(),
         to_field_name="slug",
         method="filter_training_provider",
         empty_label="Any training provider",
-        widget=LongSelect,
     )
     body = django_filters.ModelChoiceFilter(
         label="Certification body",
@@ -96,15 +94,11 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, commissioner=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Training providers the services sharing their records with this commissioner have
-        # ever used: a short list, and no hint of what the others use. Hundreds of options:
-        # only what an option shows (its slug and name, `__str__`).
-        self.filters["training_provider"].queryset = (
-            TrainingProvider.objects.filter(
-                training_arrangements__service_provider__in=shared_services(commissioner)
-            )
-            .only("slug", "name")
-            .distinct()
-        )
+        # ever used: a short list, and no hint of what the others use. Hundreds of options,
+        # read as rows of their slug and name (NamedModelChoiceFilter).
+        self.filters["training_provider"].queryset = TrainingProvider.objects.filter(
+            training_arrangements__service_provider__in=shared_services(commissioner)
+        ).distinct()
 
     @property
     def as_of(self):

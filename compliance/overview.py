@@ -8,15 +8,14 @@ Because the state is computed in Python, the state filter, the counts, the sort 
 pagination work on the computed rows, after the database filters.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Contract, ContractReview, TrainingArrangement
-from .overview_rows import arrangement_verdicts
+from .models import Contract, TrainingArrangement
+from .overview_rows import arrangement_verdicts, contract_rows, review_rows
 from .verdicts import (
     ComplianceState,
     ContractedServiceVerdict,
@@ -130,18 +129,14 @@ def overview_rows(contracts, on: date) -> list[ContractedServiceVerdict]:
     (compliance.overview_rows), with the reasons of `compliance.verdicts`.
     """
     shared_ids = contracts.filter(service_shared=True).values("service_provider")
-    # The reviews by hand, not prefetched: a prefetch makes a queryset per contract.
-    reviews_by_contract = defaultdict(list)
-    for review in ContractReview.objects.filter(contract__in=contracts.values("pk")).order_by(
-        "reviewed_on", "pk"
-    ):
-        reviews_by_contract[review.contract_id].append(review)
+    reviews_by_contract = review_rows(contracts)
     services, contracts_by_service, shared = {}, {}, set()
-    for contract in contracts:
-        services.setdefault(contract.service_provider_id, contract.service_provider)
-        contracts_by_service.setdefault(contract.service_provider_id, []).append(contract)
+    for contract in contract_rows(contracts):
+        service = contract.service_provider
+        services.setdefault(service.pk, service)
+        contracts_by_service.setdefault(service.pk, []).append(contract)
         if contract.service_shared:
-            shared.add(contract.service_provider_id)
+            shared.add(service.pk)
     arrangements = arrangement_verdicts(shared_ids, on) if shared else {}
     rows = []
     for service_id, service in services.items():

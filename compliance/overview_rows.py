@@ -32,7 +32,7 @@ from certification.verdicts import ENDING_SOON_DAYS, HEADLINE_LABELS, Headline
 from providers.models import TrainingProvider
 from providers.querysets import HEADLINE_FIELDS
 
-from .models import ComplianceCheck, ServiceProvider, TrainingArrangement
+from .models import ComplianceCheck, Contract, ContractReview, ServiceProvider, TrainingArrangement
 from .verdicts import (
     ArrangementVerdict,
     TrainerHeadline,
@@ -127,6 +127,85 @@ class LastCheck(NamedTuple):
 
     def get_outcome_display(self):
         return ComplianceCheck.Outcome(self.outcome).label
+
+
+class Region(NamedTuple):
+    label: str
+
+
+class Service(NamedTuple):
+    """What the overview, its export, report and API show of a contracted service."""
+
+    pk: int
+    slug: str
+    name: str
+    cqc_location_id: str
+    region: Region
+
+
+class ContractRow(NamedTuple):
+    """What they show of a contract loaded `with_access_on`; its rules are the model's own."""
+
+    pk: int
+    reference: str
+    starts_on: date
+    ends_on: date | None
+    requires_certified_training: bool
+    confirmation: str
+    decided_at: object
+    grants_access: bool
+    service_shared: bool
+    service_provider: Service
+
+    Confirmation = Contract.Confirmation
+    is_current_on = Contract.is_current_on
+    consent_label = Contract.consent_label
+
+
+class ReviewRow(NamedTuple):
+    """What the state rule reads of a contract review; its rule is the model's own."""
+
+    pk: int
+    contract_id: int
+    reviewed_on: date
+    actions_due_on: date | None
+    actions_completed_on: date | None
+
+    actions_overdue_on = ContractReview.actions_overdue_on
+
+
+def contract_rows(contracts) -> list[ContractRow]:
+    """The contracts of a `contracts_on` queryset as rows, in its order, each service one
+    Service however many contracts it has."""
+    services = {}
+    rows = []
+    values = contracts.values_list(
+        *(f for f in ContractRow._fields if f != "service_provider"),
+        "service_provider_id",
+        "service_provider__slug",
+        "service_provider__name",
+        "service_provider__cqc_location_id",
+        "service_provider__region__label",
+    )
+    for *fields, service_id, slug, name, cqc_location_id, region in values:
+        service = services.get(service_id)
+        if service is None:
+            service = services[service_id] = Service(
+                service_id, slug, name, cqc_location_id, Region(region)
+            )
+        rows.append(ContractRow(*fields, service))
+    return rows
+
+
+def review_rows(contracts) -> dict:
+    """{contract id: [ReviewRow]} of these contracts (a queryset), oldest review first."""
+    reviews = defaultdict(list)
+    rows = ContractReview.objects.filter(contract__in=contracts.values("pk")).order_by(
+        "reviewed_on", "pk"
+    )
+    for review in rows.values_list(*ReviewRow._fields):
+        reviews[review[1]].append(ReviewRow(*review))
+    return reviews
 
 
 def _terms(through, owner, term, owners):

@@ -135,7 +135,23 @@ def _said(row):
         "counted": row.counted,
         "state": row.state,
         "reasons": [(r.state, r.code, r.text) for r in row.reasons],
-        "contracts": [c.reference for c in row.contracts],
+        "service_fields": (
+            row.service_provider.pk,
+            row.service_provider.slug,
+            row.service_provider.cqc_location_id,
+            row.service_provider.region.label,
+        ),
+        "contracts": [
+            (
+                c.reference,
+                c.starts_on,
+                c.ends_on,
+                c.requires_certified_training,
+                c.confirmation,
+                c.consent_label(),
+            )
+            for c in row.contracts
+        ],
         "overdue_reviews": [r.pk for r in row.overdue_reviews],
         "last_check": (check.pk, check.checked_on, check.get_outcome_display()) if check else None,
         "arrangements": [
