@@ -37,8 +37,9 @@ RUN_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8000)
 run: seed
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(RUN_PORT)
 
+# The suite on every core (pytest-xdist); a test database per worker.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install
 	$(BIN)/ruff check .
