@@ -292,8 +292,25 @@ def certification_verdict(
     )
 
 
+class HeadlineKindShown:
+    """What pages show of a headline by its `kind` alone: the provider's headline, the
+    overview's (compliance.verdicts.TrainerHeadline) and a register row share it."""
+
+    @property
+    def short_label(self):
+        return HEADLINE_LABELS[self.kind]
+
+    @property
+    def colour(self):
+        return HEADLINE_COLOURS[self.kind]
+
+    @property
+    def is_valid(self):
+        return self.kind == Headline.CERTIFIED
+
+
 @dataclass(frozen=True)
-class ProviderHeadline:
+class ProviderHeadline(HeadlineKindShown):
     """A provider's headline on a date: the best of its certifications' verdicts."""
 
     kind: Headline
@@ -314,18 +331,6 @@ class ProviderHeadline:
         if self.kind in (Headline.EXPIRED, Headline.WITHDRAWN) and since:
             return f"{HEADLINE_LABELS[self.kind]} on {long_date(since)}"
         return HEADLINE_LABELS[self.kind]
-
-    @property
-    def short_label(self):
-        return HEADLINE_LABELS[self.kind]
-
-    @property
-    def colour(self):
-        return HEADLINE_COLOURS[self.kind]
-
-    @property
-    def is_valid(self):
-        return self.kind == Headline.CERTIFIED
 
     @property
     def certification(self):
@@ -401,6 +406,18 @@ def ending_warning(verdict: CertificationVerdict):
         return None
     ends_with = verdict.ends_with.provider.name if verdict.ends_with is not None else None
     return ending_warning_text(days, ends_with)
+
+
+def ends_with_an_ancestor_soon(kind, parent_id, ends_on, valid_until, on) -> bool:
+    """Whether a headline of these period values warns that its certificate ends soon with
+    an ancestor's (an affiliate whose parent's certificate ends first): a headline period
+    does not hold whose, so readers of periods take such a headline from the verdict."""
+    return (
+        kind == Headline.CERTIFIED
+        and parent_id is not None
+        and ends_on != valid_until
+        and (ends_on - on).days <= ENDING_SOON_DAYS
+    )
 
 
 def ending_warning_text(days, ends_with=None):

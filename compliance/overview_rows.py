@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from certification.headline_periods import accreditations_not_counting
 from certification.models import Certification
-from certification.verdicts import ENDING_SOON_DAYS, HEADLINE_LABELS, Headline
+from certification.verdicts import HEADLINE_LABELS, Headline, ends_with_an_ancestor_soon
 from providers.models import TrainingProvider
 from providers.querysets import HEADLINE_FIELDS
 
@@ -72,12 +72,7 @@ def trainer_headlines(provider_ids, on: date) -> dict:
             headlines[pk] = TrainerHeadline(kind, HEADLINE_LABELS[kind])
         elif kind == Headline.CERTIFIED_NOT_VALID and accredited:
             from_verdicts.append(pk)  # not valid for a reason only the verdict says
-        elif (
-            kind == Headline.CERTIFIED
-            and parent is not None
-            and ends_on != valid_until
-            and (ends_on - on).days <= ENDING_SOON_DAYS
-        ):
+        elif ends_with_an_ancestor_soon(kind, parent, ends_on, valid_until, on):
             from_verdicts.append(pk)  # ends soon with an ancestor's certificate: whose?
         else:
             headlines[pk] = TrainerHeadline(

@@ -11,9 +11,8 @@ from enum import IntEnum
 from certification.calendar import within_months
 from certification.verdicts import (
     ENDING_SOON_DAYS,
-    HEADLINE_COLOURS,
-    HEADLINE_LABELS,
     Headline,
+    HeadlineKindShown,
     ProviderHeadline,
     long_date,
 )
@@ -67,7 +66,7 @@ REASON_LABELS = {
 
 
 @dataclass(frozen=True)
-class TrainerHeadline:
+class TrainerHeadline(HeadlineKindShown):
     """What an arrangement's verdict reads of its training provider's headline on a date, and
     what the overview shows of it: from the verdict itself (`of`), or from the provider's
     stored headline period (compliance.overview_rows), so both give their reasons through
@@ -105,18 +104,6 @@ class TrainerHeadline:
             ends_with=ends_with.provider.name if ends_with is not None else None,
             certification_id=verdict.certification.pk,
         )
-
-    @property
-    def is_valid(self):
-        return self.kind == Headline.CERTIFIED
-
-    @property
-    def short_label(self):
-        return HEADLINE_LABELS[self.kind]
-
-    @property
-    def colour(self):
-        return HEADLINE_COLOURS[self.kind]
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from certification.verdicts import (
-    HEADLINE_COLOURS,
     HEADLINE_LABELS,
     Headline,
+    HeadlineKindShown,
     ending_warning_text,
+    ends_with_an_ancestor_soon,
 )
 
 from .querysets import HEADLINE_FIELDS
@@ -55,7 +56,7 @@ _VALUES = {
 
 
 @dataclass(frozen=True)
-class RegisterRow:
+class RegisterRow(HeadlineKindShown):
     """What the register shows of one provider, in the names its template reads."""
 
     url: str
@@ -79,14 +80,6 @@ class RegisterRow:
         except AttributeError:
             raise KeyError(name) from None
 
-    @property
-    def colour(self):
-        return HEADLINE_COLOURS[self.kind]
-
-    @property
-    def is_valid(self):
-        return self.kind == Headline.CERTIFIED
-
 
 def register_rows(providers, on, order=None):
     """[RegisterRow] for `providers` (a page of the register, annotated with its headline on
@@ -98,7 +91,9 @@ def register_rows(providers, on, order=None):
     for value in values:
         row = {name: value[column] for name, column in _VALUES.items()}
         kind = Headline(row["rank"])
-        if _ends_with_an_ancestor_soon(row, kind, on):
+        if ends_with_an_ancestor_soon(
+            kind, row["parent_id"], row["ends_on"], row["valid_until"], on
+        ):
             affiliates.append(row["pk"])
             continue
         url = f"{url_prefix}/{row['slug']}/{url_suffix}"
@@ -106,16 +101,6 @@ def register_rows(providers, on, order=None):
     if affiliates:
         rows.update(_rows_from_verdicts(affiliates, on, url_prefix, url_suffix))
     return [rows[pk] for pk in (order if order is not None else [v["pk"] for v in values])]
-
-
-def _ends_with_an_ancestor_soon(row, kind, on):
-    """Whether the row's ending warning names whose certificate it ends with."""
-    return (
-        kind == Headline.CERTIFIED
-        and row["parent_id"] is not None
-        and row["ends_on"] != row["valid_until"]
-        and ending_warning_text((row["ends_on"] - on).days) is not None
-    )
 
 
 def _row_from_period(row, kind, url, on):
