@@ -409,6 +409,14 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     def sorts_by_headline(self):
         return self.sort_value in ("status", "valid_until")
 
+    def reads_every_match(self):
+        """Whether the database reads every match to find a page, so the count can come with
+        it: a sort by the headline sorts every match, and a search, region or scope filter
+        is checked for every provider. A status filter alone is not: its count is read from
+        the periods' own index and its pages in name order from the register's, stopping at
+        the page (counted with the page, the status of every provider would be looked up)."""
+        return self.sorts_by_headline() or bool(set(self.filters_in_use()) - {"status"})
+
     def filter_queryset(self, queryset):
         """The matches in the register's order; `matching` keeps them unsorted."""
         # The status filter reads the annotation's join when there is one (filter_status),

@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     DateField,
     F,
     FilteredRelation,
@@ -20,6 +21,7 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Greatest
 
@@ -165,6 +167,16 @@ def period_reads_as(ranks, not_counting, prefix=""):
     if not_valid in ranks:
         reads |= demoted
     return reads
+
+
+def ids_and_count(queryset, start, stop):
+    """([pk] of the rows start:stop of `queryset`, how many rows it has in all), read in one
+    query; (ids, None) when no row is there to carry the count (past the end)."""
+    rows = queryset.annotate(_matches=Window(Count("pk"))).values_list("pk", "_matches")
+    rows = list(rows[start:stop])
+    if not rows:
+        return [], (0 if start == 0 else None)  # nothing matches, or past the end
+    return [pk for pk, _ in rows], rows[0][1]
 
 
 class TrainingProviderQuerySet(MemberScopedQuerySet):

@@ -7,6 +7,8 @@ provider's page content is the same for everybody, so it is rendered once per ad
 and data generation (pages.content_cache).
 """
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict
@@ -25,6 +27,7 @@ from .filters import TrainingProviderFilterSet
 from .follow_views import FollowForm
 from .models import TrainingProvider
 from .profile import provider_profile
+from .querysets import ids_and_count
 from .register_rows import register_rows
 
 
@@ -74,11 +77,20 @@ class TrainingProviderListView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get("page")
+        self.page_ids = None
         if not self.filterset.filters_in_use():
             paginator.count = register_count()  # the whole register: cached
+        elif self.filterset.reads_every_match():
+            # The page and the count from one reading of the matches (COUNT(*) OVER ()): the
+            # database reads every match for either. Past the last page there is no row to
+            # carry the count, so it is counted on its own and the last page read after.
+            start = (page_number(raw, sys.maxsize) - 1) * page_size
+            self.page_ids, count = ids_and_count(queryset, start, start + page_size)
+            paginator.count = count if count is not None else self.filterset.matching.count()
         else:
             paginator.count = self.filterset.matching.count()  # without the sort's join
-        page = paginator.page(page_number(self.request.GET.get("page"), paginator.num_pages))
+        page = paginator.page(page_number(raw, paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def page_rows(self, page):
@@ -89,8 +101,10 @@ class TrainingProviderListView(ListView):
         for the broad filters.)"""
         if not page.paginator.count:
             return []
-        start = page.start_index() - 1
-        ids = list(self.object_list.values_list("pk", flat=True)[start : page.end_index()])
+        ids = self.page_ids
+        if not ids:
+            start = page.start_index() - 1
+            ids = list(self.object_list.values_list("pk", flat=True)[start : page.end_index()])
         providers = TrainingProvider.objects.filter(pk__in=ids).order_by()  # in `ids`' order
         providers = providers.with_headline(self.today, self.filterset.not_counting)
         return register_rows(providers, self.today, ids)

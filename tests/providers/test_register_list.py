@@ -229,6 +229,31 @@ def test_25_per_page_with_govuk_pagination_and_result_count(client):
     assert names(second) == [f"Provider {n:02d}" for n in range(25, 30)]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?kind=consortium",  # read with its count in one query (COUNT(*) OVER ())
+        "?kind=consortium&sort=status",
+        "?status=not_on_register",  # counted on its own, the page read after
+    ],
+)
+def test_every_page_and_the_count_of_a_filtered_list(client, query):
+    for n in range(30):
+        TrainingProviderFactory(name=f"Provider {n:02d}", kind="consortium")
+    # Neither of the kind nor off the register.
+    CertificationFactory(provider=TrainingProviderFactory(name="Provider 99", kind="commercial"))
+    first, second = get(client, query), get(client, query + "&page=2")
+    for response in (first, second):
+        assert response.context["paginator"].count == 30
+        assert "30 training providers" in response.content.decode()
+    assert names(first) + names(second) == [f"Provider {n:02d}" for n in range(30)]
+    # Past the last page: no row to carry the count, so the count is read on its own and
+    # the last page shown.
+    past = get(client, query + "&page=7")
+    assert past.context["page_obj"].number == 2
+    assert names(past) == names(second)
+
+
 def test_pagination_links_keep_the_filters(client):
     for n in range(30):
         TrainingProviderFactory(name=f"Provider {n:02d}", kind="consortium")
