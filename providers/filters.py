@@ -24,6 +24,7 @@ from certification.verdicts import HEADLINE_LABELS, Headline
 from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
 
+from .filter_sql import in_regions, in_scope
 from .models import TrainingProvider
 from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS, period_reads_as
 
@@ -310,46 +311,13 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(periods.filter(period_reads_as(ranks, self.not_counting))))
 
     def filter_region(self, queryset, name, values):
-        from certification.models import Certification
-
-        # One indexed branch per way of being in a region, UNIONed into one set of ids (as
-        # `filter_q`): an OR of EXISTS would be checked provider by provider.
         ids = vocabulary_ids("region", values)
-        matching = (
-            TrainingProvider.objects.order_by()
-            .filter(region_id__in=ids)
-            .values("pk")
-            .union(
-                TrainingProvider.regions_served.through.objects.order_by()
-                .filter(region_id__in=ids)
-                .values("trainingprovider_id"),
-                Certification.regions.through.objects.order_by()
-                .filter(certification__is_archived=False, region_id__in=ids)
-                .values("certification__provider_id"),
-            )
-        )
-        return queryset.filter(pk__in=matching)
+        return queryset.filter(in_regions(ids)) if ids else queryset.none()
 
     def _scope(self, queryset, name, field, values):
         """Providers with a certification or a curriculum whose scope includes a term."""
-        from certification.models import Certification
-
-        from .models import Curriculum
-
-        # Checked per candidate: the provider's certifications on the register (an index of
-        # their own), then the through table's unique (certification, term) index. The scope
-        # of every provider is too common a set to build for each request.
         ids = vocabulary_ids(name, values)
-        certified = getattr(Certification, field).through.objects.filter(
-            certification__provider=OuterRef("pk"),
-            certification__is_archived=False,
-            **{f"{field_name(Certification, field)}_id__in": ids},
-        )
-        taught = getattr(Curriculum, field).through.objects.filter(
-            curriculum__provider=OuterRef("pk"),
-            **{f"{field_name(Curriculum, field)}_id__in": ids},
-        )
-        return queryset.filter(Exists(certified) | Exists(taught))
+        return queryset.filter(in_scope(field, ids)) if ids else queryset.none()
 
     def filter_population(self, queryset, name, values):
         return self._scope(queryset, "population", "populations", values)

@@ -1,0 +1,111 @@
+"""The register's region and scope filters as SQL written from the models' own tables.
+
+As querysets (a UNION of three, two correlated EXISTS over joins) Django took about as long
+to build these filters for each request as PostgreSQL took to answer them (bench/README
+finding 23). The SQL is what those querysets produced; table and column names come from the
+models, and the provider they test is the query's own column, compiled by Django, so the
+condition stays right when the register's queryset is used inside another query.
+tests/providers/test_register_list.py runs every filter on SQLite and PostgreSQL.
+"""
+
+from django.db.models import BooleanField, Expression, F
+
+
+class ProviderCondition(Expression):
+    """A WHERE condition on the providers of a query: `sql(quote)` returns its SQL with
+    `{provider}` where the provider's id goes and a %s for each of `params`."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, sql, params, provider=None):
+        super().__init__()
+        self.sql, self.params = sql, list(params)
+        self.provider = provider if provider is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.provider]
+
+    def set_source_expressions(self, exprs):
+        (self.provider,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):  # fmt: skip
+        resolved = self.copy()
+        resolved.provider = self.provider.resolve_expression(
+            query, allow_joins, reuse, summarize, for_save
+        )
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        provider, provider_params = compiler.compile(self.provider)
+        sql = self.sql(connection.ops.quote_name).format(provider=provider)
+        return f"({sql})", (*provider_params, *self.params)
+
+
+def _in(ids):
+    return ", ".join(["%s"] * len(ids))
+
+
+def _m2m(field):
+    """(link table, column of the owner, column of the term) of a many-to-many field."""
+    return field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
+
+
+def in_regions(region_ids):
+    """Based in, serving, or certified for one of these regions: one set of ids from three
+    indexed branches (an OR of EXISTS would be checked provider by provider)."""
+    from certification.models import Certification
+
+    from .models import TrainingProvider
+
+    provider = TrainingProvider._meta
+    served = _m2m(provider.get_field("regions_served"))
+    certified = _m2m(Certification._meta.get_field("regions"))
+    certification = Certification._meta
+    ids = _in(region_ids)
+
+    def sql(q):
+        return (
+            f"{{provider}} IN (SELECT {q(provider.pk.column)} FROM {q(provider.db_table)}"
+            f" WHERE {q(provider.get_field('region').column)} IN ({ids})"
+            f" UNION SELECT {q(served[1])} FROM {q(served[0])} WHERE {q(served[2])} IN ({ids})"
+            f" UNION SELECT c.{q(certification.get_field('provider').column)}"
+            f" FROM {q(certified[0])} l INNER JOIN {q(certification.db_table)} c"
+            f" ON l.{q(certified[1])} = c.{q(certification.pk.column)}"
+            f" WHERE NOT c.{q(certification.get_field('is_archived').column)}"
+            f" AND l.{q(certified[2])} IN ({ids}))"
+        )
+
+    return ProviderCondition(sql, [*region_ids] * 3)
+
+
+def in_scope(field, term_ids):
+    """A certification on the register or a curriculum whose scope (`field`, the name of the
+    many-to-many field on both) includes one of these terms: checked per candidate, through
+    the provider's certifications (an index of their own) and the link table's unique
+    (certification, term) index. The scope of every provider is too common a set to build
+    for each request."""
+    from certification.models import Certification
+
+    from .models import Curriculum
+
+    certification, curriculum = Certification._meta, Curriculum._meta
+    certified = _m2m(certification.get_field(field))
+    taught = _m2m(curriculum.get_field(field))
+    ids = _in(term_ids)
+
+    def sql(q):
+        return (
+            f"EXISTS (SELECT 1 FROM {q(certified[0])} l INNER JOIN {q(certification.db_table)} c"
+            f" ON l.{q(certified[1])} = c.{q(certification.pk.column)}"
+            f" WHERE c.{q(certification.get_field('provider').column)} = {{provider}}"
+            f" AND NOT c.{q(certification.get_field('is_archived').column)}"
+            f" AND l.{q(certified[2])} IN ({ids}))"
+            f" OR EXISTS (SELECT 1 FROM {q(taught[0])} l INNER JOIN {q(curriculum.db_table)} u"
+            f" ON l.{q(taught[1])} = u.{q(curriculum.pk.column)}"
+            f" WHERE u.{q(curriculum.get_field('provider').column)} = {{provider}}"
+            f" AND l.{q(taught[2])} IN ({ids}))"
+        )
+
+    return ProviderCondition(sql, [*term_ids] * 2)
