@@ -1,18 +1,20 @@
-"""The register's region and scope filters as SQL written from the models' own tables.
+"""The register's search, region and scope filters as SQL written from the models' tables.
 
-As querysets (a UNION of three, two correlated EXISTS over joins) Django took about as long
-to build these filters for each request as PostgreSQL took to answer them (bench/README
-finding 23). The SQL is what those querysets produced; table and column names come from the
-models, and the provider they test is the query's own column, compiled by Django, so the
-condition stays right when the register's queryset is used inside another query.
+As querysets (UNIONs of three and four, two correlated EXISTS over joins) Django took about
+as long to build these filters for each request as PostgreSQL took to answer them
+(bench/README finding 23). The SQL is what those querysets produced; table and column names
+come from the models, LIKE is written as Django writes it on the database in use, and the
+provider they test is the query's own column, compiled by Django, so the condition stays
+right when the register's queryset is used inside another query.
 tests/providers/test_register_list.py runs every filter on SQLite and PostgreSQL.
 """
 
+from django.db import connection as database
 from django.db.models import BooleanField, Expression, F
 
 
 class ProviderCondition(Expression):
-    """A WHERE condition on the providers of a query: `sql(quote)` returns its SQL with
+    """A WHERE condition on the providers of a query: `sql(connection)` returns its SQL with
     `{provider}` where the provider's id goes and a %s for each of `params`."""
 
     conditional = True
@@ -39,7 +41,7 @@ class ProviderCondition(Expression):
 
     def as_sql(self, compiler, connection):
         provider, provider_params = compiler.compile(self.provider)
-        sql = self.sql(connection.ops.quote_name).format(provider=provider)
+        sql = self.sql(connection).format(provider=provider)
         return f"({sql})", (*provider_params, *self.params)
 
 
@@ -50,6 +52,52 @@ def _in(ids):
 def _m2m(field):
     """(link table, column of the owner, column of the term) of a many-to-many field."""
     return field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
+
+
+def _like(connection, column, lookup):
+    """`column` <lookup> %s as Django writes the lookup on this database (PostgreSQL:
+    UPPER(column::text) LIKE UPPER(%s), the expression the trigram indexes are on)."""
+    lhs = connection.ops.lookup_cast(lookup, "CharField") % connection.ops.quote_name(column)
+    return f"{lhs} {connection.operators[lookup] % '%s'}"
+
+
+def _pattern(text, lookup):
+    """The LIKE pattern of `text` for a contains or startswith lookup, its wildcards escaped."""
+    text = database.ops.prep_for_like_query(text)
+    return f"%{text}%" if "contains" in lookup else f"{text}%"
+
+
+def matching_search(text, key):
+    """Name containing `text`, town or postcode starting with it, or (`key`, the text as a
+    certificate key) a certificate on the register whose key starts with it, ignoring
+    case: one indexed branch per field, UNIONed (an OR across fields and the certificate
+    table would make PostgreSQL scan every provider instead of using the indexes)."""
+    from certification.models import Certification
+
+    from .models import TrainingProvider
+
+    provider, certification = TrainingProvider._meta, Certification._meta
+    branches = [("name", "icontains"), ("town", "istartswith"), ("postcode", "istartswith")]
+
+    def sql(connection):
+        q = connection.ops.quote_name
+        pk, table = q(provider.pk.column), q(provider.db_table)
+        union = [
+            f"SELECT {pk} FROM {table} WHERE "
+            + _like(connection, provider.get_field(name).column, lookup)
+            for name, lookup in branches
+        ]
+        if key:
+            union.append(
+                f"SELECT {q(certification.get_field('provider').column)}"
+                f" FROM {q(certification.db_table)}"
+                f" WHERE NOT {q(certification.get_field('is_archived').column)} AND "
+                + _like(connection, certification.get_field("certificate_key").column, "startswith")
+            )
+        return f"{{provider}} IN ({' UNION '.join(union)})"
+
+    params = [_pattern(text, lookup) for _name, lookup in branches]
+    return ProviderCondition(sql, params + ([_pattern(key, "startswith")] if key else []))
 
 
 def in_regions(region_ids):
@@ -65,7 +113,8 @@ def in_regions(region_ids):
     certification = Certification._meta
     ids = _in(region_ids)
 
-    def sql(q):
+    def sql(connection):
+        q = connection.ops.quote_name
         return (
             f"{{provider}} IN (SELECT {q(provider.pk.column)} FROM {q(provider.db_table)}"
             f" WHERE {q(provider.get_field('region').column)} IN ({ids})"
@@ -95,7 +144,8 @@ def in_scope(field, term_ids):
     taught = _m2m(curriculum.get_field(field))
     ids = _in(term_ids)
 
-    def sql(q):
+    def sql(connection):
+        q = connection.ops.quote_name
         return (
             f"EXISTS (SELECT 1 FROM {q(certified[0])} l INNER JOIN {q(certification.db_table)} c"
             f" ON l.{q(certified[1])} = c.{q(certification.pk.column)}"

@@ -24,7 +24,7 @@ from certification.verdicts import HEADLINE_LABELS, Headline
 from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
 
-from .filter_sql import in_regions, in_scope
+from .filter_sql import in_regions, in_scope, matching_search
 from .models import TrainingProvider
 from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS, period_reads_as
 
@@ -253,28 +253,11 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     # -- filters ---------------------------------------------------------------------------
 
     def filter_q(self, queryset, name, value):
-        from certification.models import Certification
-
         text = value.strip()
         if not text:
             return queryset
-        key = certificate_key(text)
-        # One indexed branch per field, UNIONed: an OR across fields (and the certificate
-        # table) would make PostgreSQL scan every provider instead of using the indexes.
-        providers = TrainingProvider.objects.order_by().values("pk")
-        branches = [
-            providers.filter(town__istartswith=text),
-            providers.filter(postcode__istartswith=text),
-        ]
-        if key:  # case and separators do not matter: "rrn 2024" finds RRN-2024-0061
-            branches.append(
-                Certification.objects.on_register()
-                .order_by()
-                .filter(certificate_key__startswith=key)
-                .values("provider_id")
-            )
-        matching = providers.filter(name__icontains=text).union(*branches)
-        return queryset.filter(pk__in=matching)
+        # Case and separators do not matter in a number: "rrn 2024" finds RRN-2024-0061.
+        return queryset.filter(matching_search(text, certificate_key(text)))
 
     def filter_status(self, queryset, name, values):
         from certification.models import HeadlinePeriod

@@ -59,6 +59,15 @@ def test_search_matches_town_and_postcode_prefix(client):
     assert names(get(client, "?q=ba1")) == ["In Bath"]
 
 
+def test_search_takes_like_wildcards_literally(client):
+    TrainingProviderFactory(name="100% Safe Training", town="Leeds")
+    TrainingProviderFactory(name="Under_score Care", town="Bath")
+    TrainingProviderFactory(name="Anything Else", town="York")
+    assert names(get(client, "?q=100%25")) == ["100% Safe Training"]
+    assert names(get(client, "?q=%25")) == ["100% Safe Training"]
+    assert names(get(client, "?q=_")) == ["Under_score Care"]
+
+
 def test_search_matches_certificate_number_however_it_is_typed(client):
     CertificationFactory(
         provider=TrainingProviderFactory(name="Numbered"), certificate_number="RRN-77001"
