@@ -5,6 +5,8 @@ Django's form, field, error and widget templates) with a BoundField that adds th
 class for each kind of widget, and its error modifier when the field has errors.
 """
 
+from html import escape as escape_html
+
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -74,6 +76,13 @@ class GovukFormRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
 
 
+def _escaped(text):
+    """conditional_escape, the same characters without its wrappers: it is per option."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return escape_html(str(text))
+
+
 class LongSelect(widgets.Select):
     """A select of hundreds of options (a commissioner's training providers). Renders the same
     HTML as Django's Select (no option groups), but straight from its choices: Django builds
@@ -95,8 +104,8 @@ class LongSelect(widgets.Select):
             is_selected = not selected and option_value in chosen
             selected = selected or is_selected
             options.append(
-                f'<option value="{conditional_escape(option_value)}"'
-                f"{' selected' if is_selected else ''}>{conditional_escape(label)}</option>"
+                f'<option value="{_escaped(option_value)}"'
+                f"{' selected' if is_selected else ''}>{_escaped(label)}</option>"
             )
         context["widget"]["options_html"] = mark_safe(self.lay_out(options))
         return context
