@@ -58,6 +58,10 @@ _PERIOD_VALUES = (
 )
 
 
+# Headline(rank) by a dictionary: the Enum's own lookup, once a provider, was slower.
+_HEADLINE_OF_RANK = {int(kind): kind for kind in Headline}
+
+
 def trainer_headlines(periods: dict, on: date) -> dict:
     """{provider id: TrainerHeadline} on `on` of these training providers, from {provider
     id: its headline period's values (_PERIOD_VALUES)}."""
@@ -72,7 +76,7 @@ def trainer_headlines(periods: dict, on: date) -> dict:
         certification,
         parent,
     ) in periods.items():
-        kind = Headline(rank)
+        kind = _HEADLINE_OF_RANK[rank]
         if kind == Headline.NOT_ON_REGISTER:
             headlines[pk] = TrainerHeadline(kind, HEADLINE_LABELS[kind])
         elif kind == Headline.CERTIFIED_NOT_VALID and accredited:
