@@ -6,10 +6,14 @@ Day-based rules (the 30 and 90 days before a certificate ends) stay in days.
 """
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 
+# Pure, and asked again for the same check and certificate dates on every page of verdicts (a
+# relativedelta costs microseconds each time: hundreds of them per commissioner overview).
+@lru_cache(maxsize=16384)
 def months_after(day: date, months: int) -> date:
     """The same day `months` calendar months later (clipped to the end of a shorter month)."""
     return day + relativedelta(months=months)

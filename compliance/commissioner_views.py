@@ -57,7 +57,7 @@ def _overview(request, commissioner):
     """The filtered, counted and sorted rows the overview, its export and its report show."""
     filterset = ContractedServiceFilterSet(
         request.GET or None,
-        queryset=contracts_on(commissioner, timezone.localdate()),
+        queryset=Contract.objects.none(),  # the contracts of its date, once the form has it
         commissioner=commissioner,
     )
     on = filterset.as_of

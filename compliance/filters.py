@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from certification.models import CertificationBody
 from pages.dates import DateFilter
+from pages.forms import ChoicesSelect
 from pages.long_choices import NamedModelChoiceFilter
 from providers.models import TrainingProvider
 from standards.models import Region
@@ -59,15 +60,23 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Service provider", method="filter_search", help_text="Name or CQC location ID"
     )
+    # Its selects are rendered straight from their choices (pages.long_choices), the regions
+    # and bodies read as rows of their slug and name.
     state = django_filters.ChoiceFilter(
-        label="State", choices=STATE_CHOICES, method="_no_op", empty_label="Any state"
+        label="State",
+        choices=STATE_CHOICES,
+        method="_no_op",
+        empty_label="Any state",
+        widget=ChoicesSelect,
     )
-    region = django_filters.ModelChoiceFilter(
+    region = NamedModelChoiceFilter(
         label="Region",
         field_name="service_provider__region",
         queryset=Region.objects.all(),
         to_field_name="slug",
+        name_field="label",
         empty_label="Any region",
+        widget=ChoicesSelect,
     )
     training_provider = NamedModelChoiceFilter(
         label="Training provider",
@@ -76,15 +85,20 @@ class ContractedServiceFilterSet(django_filters.FilterSet):
         method="filter_training_provider",
         empty_label="Any training provider",
     )
-    body = django_filters.ModelChoiceFilter(
+    body = NamedModelChoiceFilter(
         label="Certification body",
         queryset=CertificationBody.objects.all(),
         to_field_name="slug",
         method="filter_body",
         empty_label="Any certification body",
+        widget=ChoicesSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=SORT_CHOICES, method="_no_op", empty_label=None
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="_no_op",
+        empty_label=None,
+        widget=ChoicesSelect,
     )
 
     class Meta:

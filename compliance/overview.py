@@ -39,6 +39,7 @@ _STATE_BY_KEY = {
     "action_needed": ComplianceState.ACTION_NEEDED,
     "not_compliant": ComplianceState.NOT_COMPLIANT,
 }
+_KEY_OF_STATE = {state: key for key, state in _STATE_BY_KEY.items()}
 
 SORT_CHOICES = [
     ("state", "State (worst first)"),
@@ -54,7 +55,7 @@ def state_key(row: ContractedServiceVerdict) -> str:
         return NOT_SHARED
     if not row.counted:
         return NOT_COUNTED
-    return {v: k for k, v in _STATE_BY_KEY.items()}[row.state]
+    return _KEY_OF_STATE[row.state]
 
 
 def contracts_on(commissioner, on: date):

@@ -4,9 +4,10 @@
 events, bodies' accreditation changes, scope) as model instances: for a commissioner with
 hundreds of services that prefetch was most of the page. Here each training provider's
 headline on the date is read from its stored headline period instead, as the register reads
-it (`TrainingProvider.objects.with_headline`, providers.register_rows: the period applies the
-bodies' accreditation when read), once per provider however many arrangements share it; the
-scope test reads term ids from the through tables; each arrangement's last check is one row.
+it (`with_headline`, providers.register_rows: the period applies the bodies' accreditation
+when read), joined in the arrangements' own query, and worked out once per provider however
+many arrangements share it; the scope test reads term ids from the through tables; each
+arrangement's last check is in the same row.
 A fixed number of queries whatever the number of rows, and no model instances: what the
 pages show of an arrangement, its provider and its last check are small named tuples.
 
@@ -30,7 +31,7 @@ from certification.headline_periods import accreditations_not_counting
 from certification.models import Certification
 from certification.verdicts import HEADLINE_LABELS, Headline, ends_with_an_ancestor_soon
 from providers.models import TrainingProvider
-from providers.querysets import HEADLINE_FIELDS
+from providers.querysets import HEADLINE_FIELDS, with_headline
 
 from .models import ComplianceCheck, Contract, ContractReview, ServiceProvider, TrainingArrangement
 from .verdicts import (
@@ -43,8 +44,8 @@ from .verdicts import (
 # A term of a scope, as the scope test and its reason read it.
 Term = namedtuple("Term", "pk label")
 
+# A training provider's headline period on the date, read through an arrangement.
 _PERIOD_VALUES = (
-    "pk",
     HEADLINE_FIELDS["headline"],
     HEADLINE_FIELDS["label"],
     HEADLINE_FIELDS["status_since"],
@@ -57,17 +58,25 @@ _PERIOD_VALUES = (
 )
 
 
-def trainer_headlines(provider_ids, on: date) -> dict:
-    """{provider id: TrainerHeadline} on `on` of these training providers (ids, or a
-    queryset of them)."""
-    periods = (
-        TrainingProvider.objects.filter(pk__in=provider_ids)
-        .with_headline(on, accreditations_not_counting(on))
-        .values_list(*_PERIOD_VALUES)
-    )
+# Headline(rank) by a dictionary: the Enum's own lookup, once a provider, was slower.
+_HEADLINE_OF_RANK = {int(kind): kind for kind in Headline}
+
+
+def trainer_headlines(periods: dict, on: date) -> dict:
+    """{provider id: TrainerHeadline} on `on` of these training providers, from {provider
+    id: its headline period's values (_PERIOD_VALUES)}."""
     headlines, from_verdicts = {}, []
-    for pk, rank, label, since, accredited, valid_until, ends_on, certification, parent in periods:
-        kind = Headline(rank)
+    for pk, (
+        rank,
+        label,
+        since,
+        accredited,
+        valid_until,
+        ends_on,
+        certification,
+        parent,
+    ) in periods.items():
+        kind = _HEADLINE_OF_RANK[rank]
         if kind == Headline.NOT_ON_REGISTER:
             headlines[pk] = TrainerHeadline(kind, HEADLINE_LABELS[kind])
         elif kind == Headline.CERTIFIED_NOT_VALID and accredited:
@@ -241,8 +250,13 @@ def arrangement_verdicts(services, on: date) -> dict:
     """{service id: [ArrangementVerdict]} of the arrangements of these services (a queryset
     of their ids) current on `on`, in training provider name order (as `service_verdict`)."""
     current = TrainingArrangement.objects.current_on(on).filter(service_provider__in=services)
+    # Each with its training provider's headline period on `on`, as the register reads it
+    # (one join in the same query), and its last check.
+    with_period = with_headline(
+        current, on, accreditations_not_counting(on), through="training_provider__"
+    )
     rows = (
-        current.order_by("service_provider", "training_provider__name", "pk")
+        with_period.order_by("service_provider", "training_provider__name", "pk")
         .annotate(**{f"last_{f}": _last_check(f, on) for f in LastCheck._fields})
         .values_list(
             "pk",
@@ -252,17 +266,21 @@ def arrangement_verdicts(services, on: date) -> dict:
             "training_provider__slug",
             "training_provider__name",
             *(f"last_{f}" for f in LastCheck._fields),
+            *_PERIOD_VALUES,
         )
     )
-    arrangements = []
-    for pk, route, service, provider, slug, name, *check in rows:
+    arrangements, periods = [], {}
+    checks = len(LastCheck._fields)
+    for pk, route, service, provider, slug, name, *values in rows:
         trainer = Trainer(provider, slug, name)
+        check = values[:checks]
         last_check = LastCheck(*check) if check[0] is not None else None
         arrangements.append((Arrangement(pk, route, trainer), service, last_check))
+        periods[provider] = values[checks:]
     if not arrangements:
         return {}
     providers = current.values("training_provider")
-    headlines = trainer_headlines(providers, on)
+    headlines = trainer_headlines(periods, on)
 
     # The scope test: the terms the services and the content bought need, then which of those
     # the training providers' certifications cover.

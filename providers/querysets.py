@@ -47,7 +47,7 @@ HEADLINE_SLUGS = {
 HEADLINE_BY_SLUG = {slug: kind for kind, slug in HEADLINE_SLUGS.items()}
 
 
-def with_headline(providers, on, not_counting=None):
+def with_headline(providers, on, not_counting=None, through=""):
     """Annotate providers with their headline on `on` from the period covering it:
     `headline_rank` (a Headline value), `headline_valid_until` (the end date of the
     certificate their headline is about), `headline_ends_on` (that date, or an affiliate's
@@ -59,14 +59,17 @@ def with_headline(providers, on, not_counting=None):
     change is right the moment it commits. Read a period's values through these annotations,
     never `_period_on__…` directly.
 
+    `through`: the path to the training provider from the queryset's model, for another
+    model's rows with their provider's headline ("training_provider__" on arrangements).
+
     `not_counting`: `accreditations_not_counting(on)` if the caller has it already (one
     query a request). Periods of one provider never overlap, so the join adds at most one row
     per provider. Annotating twice is harmless (the filters and the export both ask for it)."""
     if "headline_rank" in providers.query.annotations:
         return providers
+    periods = f"{through}headline_periods"
     period = FilteredRelation(
-        "headline_periods",
-        condition=Q(headline_periods__starts_on__lte=on, headline_periods__ends_on__gt=on),
+        periods, condition=Q(**{f"{periods}__starts_on__lte": on, f"{periods}__ends_on__gt": on})
     )
     if not_counting is None:
         not_counting = accreditations_not_counting(on)

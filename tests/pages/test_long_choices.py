@@ -65,3 +65,34 @@ def test_a_value_not_in_the_queryset_is_a_form_error(providers, value):
     filterset = _filterset(NamedModelChoiceFilter)({"training_provider": value})
     assert not filterset.form.is_valid()
     assert "training_provider" in filterset.form.errors
+
+
+@pytest.mark.parametrize("chosen", [None, "north-east", "nowhere"])
+def test_a_model_shown_by_another_field_renders_as_a_model_choice_filter(chosen):
+    from pages.forms import ChoicesSelect
+    from standards.models import Region
+
+    def filterset(filter_class, **extra):
+        class RegionFilterSet(django_filters.FilterSet):
+            region = filter_class(
+                queryset=Region.objects.all(),
+                to_field_name="slug",
+                empty_label="Any region",
+                method="keep",
+                **extra,
+            )
+
+            class Meta:
+                model = Region
+                fields = []
+
+            def keep(self, queryset, name, value):
+                return queryset
+
+        return RegionFilterSet({"region": chosen or ""})
+
+    ours = filterset(NamedModelChoiceFilter, name_field="label", widget=ChoicesSelect)
+    django = filterset(django_filters.ModelChoiceFilter)
+    assert str(ours.form["region"]) == str(django.form["region"])
+    assert len(_options(str(ours.form["region"]))) == Region.objects.count() + 1 > 2
+    assert ours.form.is_valid() == django.form.is_valid() == (chosen != "nowhere")

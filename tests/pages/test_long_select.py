@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.forms import widgets
 
-from pages.forms import LongSelect
+from pages.forms import ChoicesSelect, LongSelect
 from providers.models import TrainingProvider
 from tests.factories import TrainingProviderFactory
 
@@ -45,3 +45,13 @@ def test_only_the_first_option_of_a_repeated_value_is_selected():
     html = widget.render("x", "a")
     assert html.count(" selected") == 1
     assert '<option value="a" selected>One</option>' in html
+
+
+@pytest.mark.parametrize("chosen", [None, "", "b", "nobody"])
+def test_choices_select_renders_django_s_select_byte_for_byte(chosen):
+    choices = [("", "Any"), ("a", 'One & <"two">'), ("b", "Two"), (3, "Three")]
+    attrs = {"id": "x", "class": "govuk-select"}
+    ours = ChoicesSelect(choices=choices).render("x", chosen, attrs)
+    django = widgets.Select(choices=choices).render("x", chosen, attrs)
+    assert ours == django
+    assert ('<option value="b" selected>' in ours) == (chosen == "b")
