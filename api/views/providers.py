@@ -82,7 +82,10 @@ class TrainingProviderList(GenericAPIView):
             request.build_absolute_uri("/"),
             self.filterset.not_counting,
         )
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        # The rows are already what the serializer gives (api.register.provider_rows builds
+        # them in its shape, of types the renderer writes as its fields do): it describes the
+        # list in the schema, and copying a page's rows through it cost a tenth of a request.
+        return self.get_paginated_response(rows)
 
     def cursor_ordering(self):
         return CURSOR_ORDERINGS[self.filterset.sort_value]
