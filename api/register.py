@@ -20,7 +20,8 @@ def page_rows(provider_ids, on, site_url, not_counting=None):
         value["pk"]: value
         for value in providers.with_headline(on, not_counting).values(*ROW_VALUES)
     }
-    return provider_rows([values[pk] for pk in provider_ids], on, site_url)
+    # (One deleted since its page was read is left out.)
+    return provider_rows([values[pk] for pk in provider_ids if pk in values], on, site_url)
 
 
 def provider_rows(values, on, site_url):
