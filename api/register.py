@@ -1,36 +1,44 @@
 """The register's rows as the API gives them: the export's values (providers.exports, read
 from the stored headline periods) with the warnings the register's page shows
-(providers.register_rows, from the same periods)."""
+(providers.register_rows, from the same periods). Both are made from one read of the page's
+providers with their periods (`page_rows`), so a page costs that query and its scope's."""
 
-from providers import exports
+from providers import exports, register_rows
 from providers.models import TrainingProvider
-from providers.register_rows import register_rows
 
 SCOPE_COLUMNS = exports.LIST_COLUMNS
 
+# What both are made from.
+ROW_VALUES = tuple(dict.fromkeys(("pk", *exports.ROW_FIELDS.values(), *register_rows.ROW_VALUES)))
 
-def _warnings(provider_ids, on, not_counting):
-    """{provider id: warnings}, as the register shows them (from the headline periods, as
-    providers.register_rows works them out): only a valid headline has warnings."""
-    if not provider_ids:
-        return {}
+
+def page_rows(provider_ids, on, site_url, not_counting=None):
+    """One API row for each of these providers, in their order. `not_counting`: the bodies'
+    accreditation on `on`, if the caller has read it."""
     providers = TrainingProvider.objects.filter(pk__in=provider_ids).order_by()
-    rows = register_rows(providers.with_headline(on, not_counting), on, provider_ids)
-    return {pk: row.warnings for pk, row in zip(provider_ids, rows, strict=True)}
+    values = {
+        value["pk"]: value
+        for value in providers.with_headline(on, not_counting).values(*ROW_VALUES)
+    }
+    # (One deleted since its page was read is left out.)
+    return provider_rows([values[pk] for pk in provider_ids if pk in values], on, site_url)
 
 
-def provider_rows(providers, on, site_url, not_counting=None):
-    """One API row per provider of `providers` (instances, in their order), in a fixed
-    number of queries: the export's rows for them, and the warnings of the certified.
-    `not_counting`: the bodies' accreditation on `on`, if the caller has read it."""
-    order = {p.pk: n for n, p in enumerate(providers)}
-    queryset = TrainingProvider.objects.filter(pk__in=order)
-    rows = {row["slug"]: row for row in exports.register_rows(queryset, on, site_url, not_counting)}
-    certified = [p.pk for p in providers if rows[p.slug]["status"] == "certified"]
-    warnings = _warnings(certified, on, not_counting)
+def provider_rows(values, on, site_url):
+    """One API row for each of `values` (of ROW_VALUES, in their order): the export's row,
+    and the warnings of the certified, with no query but the scope's (and the verdict's for
+    an affiliate ending soon with an ancestor, providers.register_rows)."""
+    fields = exports.ROW_FIELDS.items()
+    exported = exports.rows_of(
+        [{column: value[field] for column, field in fields} for value in values], site_url
+    )
+    certified = [
+        value for value, row in zip(values, exported, strict=True) if row["status"] == "certified"
+    ]
+    warnings = register_rows.rows_of(certified, on) if certified else {}
     result = []
-    for provider in providers:
-        row = rows[provider.slug]
+    for value, row in zip(values, exported, strict=True):
+        shown = warnings.get(value["pk"])
         result.append(
             {
                 "slug": row["slug"],
@@ -51,7 +59,7 @@ def provider_rows(providers, on, site_url, not_counting=None):
                     "certified_on": row["certified_on"],
                     "valid_until": row["valid_until"],
                     "scope": {column: row[column] for column in SCOPE_COLUMNS},
-                    "warnings": warnings.get(provider.pk, []),
+                    "warnings": shown.warnings if shown else [],
                 },
             }
         )

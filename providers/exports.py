@@ -5,7 +5,7 @@ objects have the same keys. Dates are ISO 8601 (YYYY-MM-DD); lists are joined wi
 and are arrays in JSON; a missing value is an empty cell in CSV and null in JSON.
 
 Rows are read in batches of BATCH_SIZE providers, as plain values with each batch's scope in
-one query a column, so memory stays flat however large the register is.
+one query, so memory stays flat however large the register is.
 """
 
 import csv
@@ -13,6 +13,7 @@ import json
 
 from django.urls import reverse
 
+from certification.scope_labels import labels
 from certification.verdicts import HEADLINE_LABELS, Headline
 
 from .querysets import HEADLINE_SLUGS
@@ -83,35 +84,18 @@ _PROVIDER_FIELDS = {
     "region": "region__label",
     "rank": "headline_rank",
 }
+# (column, field) of what a row is made from (`rows_of`).
+ROW_FIELDS = {**_PROVIDER_FIELDS, **_PERIOD_FIELDS}
 
 
-def _vocabulary():
-    """{column: {term id: (position, label)}} for the scope columns: small lists, read once."""
+def _scope(certification_ids):
+    """{column: {certification id: [labels]}} of the scope columns for a batch of
+    certifications, in one query (certification.scope_labels), in each vocabulary's order."""
     from certification.models import Certification
 
-    terms = {}
-    for column in LIST_COLUMNS:
-        model = getattr(Certification, column).field.related_model
-        terms[column] = {term.pk: (n, str(term)) for n, term in enumerate(model.objects.all())}
-    return terms
-
-
-def _scope(certification_ids, vocabulary):
-    """{(column, certification id): [labels]} for a batch of certifications, one query a
-    column, in each vocabulary's own order."""
-    from certification.models import Certification
-
-    from .filters import field_name
-
-    scope = {}
-    for column in LIST_COLUMNS:
-        through = getattr(Certification, column).through
-        pairs = through.objects.filter(certification_id__in=certification_ids).values_list(
-            "certification_id", f"{field_name(Certification, column)}_id"
-        )
-        for certification_id, term_id in pairs:
-            scope.setdefault((column, certification_id), []).append(vocabulary[column][term_id])
-    return {key: [label for _, label in sorted(terms)] for key, terms in scope.items()}
+    return labels(
+        {column: (getattr(Certification, column), certification_ids) for column in LIST_COLUMNS}
+    )
 
 
 def _batches(iterable, size):
@@ -134,30 +118,38 @@ def register_rows(providers, on, site_url, not_counting=None):
     the bodies' accreditation on `on` if the caller has read it (providers.querysets
     .with_headline).
     """
-    fields = {**_PROVIDER_FIELDS, **_PERIOD_FIELDS}
-    rows = providers.with_headline(on, not_counting).values_list(*fields.values())
+    rows = providers.with_headline(on, not_counting).values_list(*ROW_FIELDS.values())
     rows = rows.iterator(chunk_size=BATCH_SIZE)
-    vocabulary = _vocabulary()
+    for batch in _batches(rows, BATCH_SIZE):
+        yield from rows_of(
+            [dict(zip(ROW_FIELDS, values, strict=True)) for values in batch], site_url
+        )
+
+
+def rows_of(batch, site_url):
+    """The rows (COLUMNS as keys) of a batch of providers read as ROW_FIELDS (their columns as
+    keys, annotated by `with_headline`), in its order: the batch's scope in one query. The
+    dicts of `batch` are used up."""
+    scope = _scope([row["certification"] for row in batch if row["certification"]])
     base = site_url.rstrip("/")
     # Slugs are [-a-zA-Z0-9_], so the page address is this pattern with the slug put in.
     url_prefix, url_suffix = reverse("providers:detail", args=["-"]).split("/-/")
     not_on_register = HEADLINE_LABELS[Headline.NOT_ON_REGISTER]
-    for batch in _batches(rows, BATCH_SIZE):
-        batch = [dict(zip(fields, values, strict=True)) for values in batch]
-        scope = _scope([row["certification"] for row in batch if row["certification"]], vocabulary)
-        for row in batch:
-            certification = row.pop("certification")
-            kind = Headline(row.pop("rank"))
-            row["status"] = HEADLINE_SLUGS[kind]
-            row["status_label"] = row["status_label"] or not_on_register
-            row["status_since"] = _iso(row["status_since"])
-            row["status_reason"] = row["status_reason"] or None
-            row["certified_on"] = _iso(row["certified_on"])
-            row["valid_until"] = _iso(row["valid_until"])
-            for column in LIST_COLUMNS:
-                row[column] = scope.get((column, certification), [])
-            row["url"] = f"{base}{url_prefix}/{row['slug']}/{url_suffix}"
-            yield {column: row[column] for column in COLUMNS}
+    rows = []
+    for row in batch:
+        certification = row.pop("certification")
+        kind = Headline(row.pop("rank"))
+        row["status"] = HEADLINE_SLUGS[kind]
+        row["status_label"] = row["status_label"] or not_on_register
+        row["status_since"] = _iso(row["status_since"])
+        row["status_reason"] = row["status_reason"] or None
+        row["certified_on"] = _iso(row["certified_on"])
+        row["valid_until"] = _iso(row["valid_until"])
+        for column in LIST_COLUMNS:
+            row[column] = scope[column].get(certification, [])
+        row["url"] = f"{base}{url_prefix}/{row['slug']}/{url_suffix}"
+        rows.append({column: row[column] for column in COLUMNS})
+    return rows
 
 
 def neutralise(cell):

@@ -81,11 +81,21 @@ class RegisterRow(HeadlineKindShown):
             raise KeyError(name) from None
 
 
+# What a row is made from: `values()` of providers annotated by `with_headline`.
+ROW_VALUES = tuple(_VALUES.values())
+
+
 def register_rows(providers, on, order=None):
     """[RegisterRow] for `providers` (a page of the register, annotated with its headline on
     `on` by `with_headline`) on `on`, in the order of `order` (their ids) if given."""
+    rows = rows_of(providers.values(*ROW_VALUES), on)
+    return [rows[pk] for pk in order] if order is not None else list(rows.values())
+
+
+def rows_of(values, on):
+    """{pk: RegisterRow} of providers read as ROW_VALUES (by a caller that reads more of
+    them), in their order."""
     url_prefix, url_suffix = reverse("providers:detail", args=["-"]).split("/-/")
-    values = list(providers.values(*_VALUES.values()))
     rows = {}
     affiliates = []
     for value in values:
@@ -95,12 +105,13 @@ def register_rows(providers, on, order=None):
             kind, row["parent_id"], row["ends_on"], row["valid_until"], on
         ):
             affiliates.append(row["pk"])
+            rows[row["pk"]] = None  # its place, for the verdict's row below
             continue
         url = f"{url_prefix}/{row['slug']}/{url_suffix}"
         rows[row["pk"]] = _row_from_period(row, kind, url, on)
     if affiliates:
         rows.update(_rows_from_verdicts(affiliates, on, url_prefix, url_suffix))
-    return [rows[pk] for pk in (order if order is not None else [v["pk"] for v in values])]
+    return rows
 
 
 def _row_from_period(row, kind, url, on):

@@ -96,11 +96,13 @@ BUDGETS = [
         kwargs=lambda d: {"slug": d.provider.slug},
         shows="{tag} Busy Course",  # and the affiliates, the certifications, the history
     ),
-    Page("providers:export_csv", 10),
-    Page("providers:export_json", 10),
+    # An export: the bodies' accreditation on the date, its rows from the headline periods and
+    # their scope (one query a batch, certification.scope_labels).
+    Page("providers:export_csv", 3),
+    Page("providers:export_json", 3),
     # A region filter reads its terms' ids from the kept region list (providers.filters
     # .vocabulary_ids, so no vocabulary join per provider): with the cache off, one query more.
-    Page("providers:export_csv", 13, query="status=certified&region=london&sort=name"),
+    Page("providers:export_csv", 6, query="status=certified&region=london&sort=name"),
     Page("certification:check", 5, query="number=RRN-BUDGET", shows="{tag} Busy Course"),
     Page("certification:body_list", 2, shows="{tag} Body"),
     Page("certification:body_detail", 8, kwargs=lambda d: {"slug": d.body.slug}),
@@ -120,12 +122,14 @@ BUDGETS = [
         shows="{tag} section",
     ),
     # The API (api/urls.py): the public register as data
-    Page("api:provider_list", 17),
-    Page("api:provider_list", 20, query="status=certified&region=london&sort=status"),
-    Page("api:provider_list", 16, query="q=provider&ukas_valid=on&on=2026-06-01"),
+    # A list: the page's ids by the filters, the bodies' accreditation on the date, the rows
+    # from their headline periods and their scope (api.register); a filter's terms as above.
+    Page("api:provider_list", 4),
+    Page("api:provider_list", 7, query="status=certified&region=london&sort=status"),
+    Page("api:provider_list", 4, query="q=provider&ukas_valid=on&on=2026-06-01"),
     Page(
         "api:provider_detail",
-        21,
+        12,
         kwargs=lambda d: {"slug": d.provider.slug},
         shows=None,  # one provider; its certifications and history grow behind it
     ),

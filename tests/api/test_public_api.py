@@ -286,3 +286,30 @@ def test_provider_list_warnings_are_the_headlines_own(client):
     }
     assert {row["slug"]: row["headline"]["warnings"] for row in rows} == expected
     assert any("with Parent ending soon's certificate" in w for ws in expected.values() for w in ws)
+
+
+def test_provider_list_rows_are_what_its_serializer_gives(client, calm_minds):
+    """The list answers api.register's rows as they are (the serializer only describes them in
+    the schema), so each must render exactly as the serializer's answer for it would: every
+    field, in its order, written the same."""
+    from rest_framework.renderers import JSONRenderer
+
+    from api.register import page_rows
+    from api.serializers import TrainingProviderSerializer
+    from providers.models import TrainingProvider
+
+    parent = CertificationFactory(provider=TrainingProviderFactory(name="Parent"))
+    CertificationFactory(
+        provider=TrainingProviderFactory(name="Affiliate"),
+        role="affiliate",
+        parent=parent,
+        body=parent.body,
+    )
+    CertificationFactory(status=Status.SUSPENDED)
+    TrainingProviderFactory(name="Not on it")
+    ids = list(TrainingProvider.objects.order_by("name").values_list("pk", flat=True))
+    for on in (timezone.localdate(), dt.date(2027, 12, 2), dt.date(2024, 12, 31)):
+        rows = page_rows(ids, on, "http://testserver/")
+        assert len(rows) == len(ids) == 5
+        serialized = TrainingProviderSerializer(rows, many=True).data
+        assert JSONRenderer().render(rows) == JSONRenderer().render(serialized)
