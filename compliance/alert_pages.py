@@ -34,13 +34,11 @@ def _names(organisation):
 
 def summary(user, organisation):
     """Context for the dashboard's alert summary (templates/compliance/_alert_summary.html):
-    two queries, however many alerts there are; one when fewer than are shown (no count to
-    ask for: the usual day, with none)."""
+    two queries, however many alerts there are."""
     unread = Alert.objects.for_member(user, organisation).unread()
-    alerts = list(unread[:SUMMARISED])
     return {
-        "alerts": alerts,
-        "unread_count": len(alerts) if len(alerts) < SUMMARISED else unread.count(),
+        "alerts": list(unread[:SUMMARISED]),
+        "unread_count": unread.count(),
         "organisation": organisation,
         **_names(organisation),
     }
