@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from pages.dates import long_date
+
 from certification.verdicts import (
     HEADLINE_LABELS,
     Headline,
@@ -71,6 +73,24 @@ class RegisterRow(HeadlineKindShown):
     valid_until: object = None
     recorded_reason: str = ""
     warnings: list = field(default_factory=list)
+
+    # What the row's template writes, worked out here: a filter or a condition per value and
+    # row costs the template engine more than the value itself.
+    @property
+    def place(self):
+        return f"{self.town}, {self.region}" if self.town else self.region
+
+    @property
+    def certificate(self):
+        return self.certificate_number or "none yet"
+
+    @property
+    def validity(self):
+        """"Valid until 3 March 2027", "Certificate end date …" when it does not count today."""
+        if not self.valid_until:
+            return ""
+        words = "Valid until" if self.is_valid else "Certificate end date"
+        return f"{words} {long_date(self.valid_until)}"
 
     def __getitem__(self, name):
         # The template engine tries `row[name]` before `row.name`: answering it spares an

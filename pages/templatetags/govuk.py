@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from pages.dates import long_date as _long_date
 
@@ -52,6 +53,20 @@ def long_date(value):
     if not isinstance(value, date):
         return value
     return _long_date(value)
+
+
+@register.simple_tag
+def status_tag(headline, full=False):
+    """A provider's headline as a GOV.UK tag, in words and colour: `{% status_tag headline %}`.
+    `headline` is a certification.verdicts.ProviderHeadline (or what shows a headline's kind
+    as it does, HeadlineKindShown); with `full`, the headline's words with its date, as the
+    export's status_label has them ("Suspended since 23 August 2026"). A tag, not an include:
+    lists show one per row, and an include costs several times as much. (A missing headline
+    shows an empty tag, as a template's missing variables do.)"""
+    label = getattr(headline, "label" if full else "short_label", "")
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>', getattr(headline, "colour", ""), label
+    )
 
 
 @register.filter
