@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from pages.dates import long_date
-
 from certification.verdicts import (
     HEADLINE_LABELS,
     Headline,
@@ -23,6 +21,7 @@ from certification.verdicts import (
     ending_warning_text,
     ends_with_an_ancestor_soon,
 )
+from pages.dates import long_date
 
 from .querysets import HEADLINE_FIELDS
 
@@ -86,7 +85,8 @@ class RegisterRow(HeadlineKindShown):
 
     @property
     def validity(self):
-        """"Valid until 3 March 2027", "Certificate end date …" when it does not count today."""
+        """The validity as a row shows it: "Valid until 3 March 2027", or "Certificate end date
+        …" when the certificate does not count today; "" with no end date."""
         if not self.valid_until:
             return ""
         words = "Valid until" if self.is_valid else "Certificate end date"

@@ -7,6 +7,7 @@ use them.
 from datetime import date, datetime
 
 from django import template
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -65,7 +66,9 @@ def status_tag(headline, full=False):
     shows an empty tag, as a template's missing variables do.)"""
     label = getattr(headline, "label" if full else "short_label", "")
     return format_html(
-        '<strong class="govuk-tag govuk-tag--{}">{}</strong>', getattr(headline, "colour", ""), label
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+        getattr(headline, "colour", ""),
+        label,
     )
 
 
@@ -73,7 +76,33 @@ def status_tag(headline, full=False):
 def page_range_around(paginator, number):
     """Page numbers for GOV.UK pagination: first, last, and those next to `number`, with
     None where pages are left out (shown as an ellipsis)."""
+    ellipsis = paginator.ELLIPSIS  # yielded as itself: `is`, not a lazy string's `==`
     return [
-        None if n == paginator.ELLIPSIS else n
+        None if n is ellipsis else n
         for n in paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
     ]
+
+
+@register.filter
+def page_links(query):
+    """The addresses of a pagination's pages, `query` (a QueryDict) with `page` set where it
+    is, or last, as `{% querystring query page=number %}` gives them: encoded once for all the
+    links (`links|page_link:number`), not copied and encoded per link."""
+    params = query.copy()
+    params["page"] = "0"  # its place among the parameters
+    before, after = [], None
+    for key, values in params.lists():
+        if key == "page":
+            after = []
+            continue
+        one = QueryDict(mutable=True)
+        one.setlist(key, values)
+        if encoded := one.urlencode():
+            (before if after is None else after).append(encoded)
+    return ("?" + "".join(f"{part}&" for part in before) + "page=", "".join(f"&{p}" for p in after))
+
+
+@register.filter
+def page_link(links, number):
+    start, end = links
+    return f"{start}{number}{end}"
