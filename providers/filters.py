@@ -222,6 +222,17 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         return cls._form_class
 
     @property
+    def form(self):
+        """The request's form, with the vocabulary choices read once: validating, rendering
+        and naming the filters in use each iterate a field's choices, and a callable's
+        choices read the kept list from the cache at every iteration."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in _vocabulary_models():
+                form.fields[name].choices = vocabulary_terms(name)
+        return self._form
+
+    @property
     def not_counting(self):
         """The bodies whose accreditation does not count on the day: read once for the
         request (a filterset lives for one), by the status filter, the headline annotation
