@@ -10,6 +10,7 @@ cache (see `vocabulary_terms`), so a request does not query five tables to build
 """
 
 import datetime as dt
+import functools
 
 import django_filters
 from django import forms
@@ -221,6 +222,19 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+    @property
+    def form(self):
+        """The request's form, each vocabulary's choices read at most once for it: validating,
+        rendering and naming the filters in use each iterate a field's choices, and a
+        callable's choices read the kept list from the cache at every iteration. Still read
+        when first iterated: an export or the API, which render no form, reads only those
+        its filters check."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in _vocabulary_models():
+                form.fields[name].choices = functools.cache(vocabulary_choices(name))
+        return self._form
 
     @property
     def not_counting(self):

@@ -21,6 +21,7 @@ from certification.verdicts import (
     ending_warning_text,
     ends_with_an_ancestor_soon,
 )
+from pages.dates import long_date
 
 from .querysets import HEADLINE_FIELDS
 
@@ -71,6 +72,25 @@ class RegisterRow(HeadlineKindShown):
     valid_until: object = None
     recorded_reason: str = ""
     warnings: list = field(default_factory=list)
+
+    # What the row's template writes, worked out here: a filter or a condition per value and
+    # row costs the template engine more than the value itself.
+    @property
+    def place(self):
+        return f"{self.town}, {self.region}" if self.town else self.region
+
+    @property
+    def certificate(self):
+        return self.certificate_number or "none yet"
+
+    @property
+    def validity(self):
+        """The validity as a row shows it: "Valid until 3 March 2027", or "Certificate end date
+        …" when the certificate does not count today; "" with no end date."""
+        if not self.valid_until:
+            return ""
+        words = "Valid until" if self.is_valid else "Certificate end date"
+        return f"{words} {long_date(self.valid_until)}"
 
     def __getitem__(self, name):
         # The template engine tries `row[name]` before `row.name`: answering it spares an

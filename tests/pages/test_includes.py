@@ -82,3 +82,18 @@ def test_a_query_string_of_the_page_s_own_is_not_taken_for_the_links():
         "includes/pagination.html", {"page": page, "query": "on=2026-11-01"}, request=request
     )
     assert 'href="?on=2026-11-01&amp;page=1"' in html
+
+
+def test_pagination_links_are_the_querystring_tags_wherever_the_page_is():
+    """The links are encoded once for the whole pagination (govuk.page_links): each is what
+    `{% querystring q page=n %}` gives, with `page` kept in its place, or last."""
+    from django.template import engines
+
+    querystring = engines["django"].from_string("{% querystring q page=n %}")
+    for query in ("", "page=3", "a=1&page=2&b=%26", "q=caf%C3%A9+x&r=a&r=b&page=1&page=2", "a="):
+        request = RequestFactory().get("/x/?" + query)
+        page = Paginator(range(30), 10).get_page(2)
+        html = render_to_string("includes/pagination.html", {"page": page}, request=request)
+        for n in (1, 2, 3):
+            href = querystring.render({"q": QueryDict(query), "n": n})
+            assert f'href="{href}"' in html, (query, n)
