@@ -100,6 +100,23 @@ def matching_search(text, key):
     return ProviderCondition(sql, params + ([_pattern(key, "startswith")] if key else []))
 
 
+def _linked(q, field, ids, where=""):
+    """FROM a many-to-many `field`'s link table joined to its owner (aliased o), for the links
+    to one of these terms (`ids`, placeholders), with `where` more conditions on the owner; a
+    certification must be on the register."""
+    from certification.models import Certification
+
+    owner = field.model._meta
+    link, owner_column, term_column = _m2m(field)
+    if field.model is Certification:
+        where += f" AND NOT o.{q(owner.get_field('is_archived').column)}"
+    return (
+        f" FROM {q(link)} l INNER JOIN {q(owner.db_table)} o"
+        f" ON l.{q(owner_column)} = o.{q(owner.pk.column)}"
+        f" WHERE l.{q(term_column)} IN ({ids}){where}"
+    )
+
+
 def in_regions(region_ids):
     """Based in, serving, or certified for one of these regions: one set of ids from three
     indexed branches (an OR of EXISTS would be checked provider by provider)."""
@@ -109,8 +126,7 @@ def in_regions(region_ids):
 
     provider = TrainingProvider._meta
     served = _m2m(provider.get_field("regions_served"))
-    certified = _m2m(Certification._meta.get_field("regions"))
-    certification = Certification._meta
+    certified = Certification._meta.get_field("regions")
     ids = _in(region_ids)
 
     def sql(connection):
@@ -119,11 +135,8 @@ def in_regions(region_ids):
             f"{{provider}} IN (SELECT {q(provider.pk.column)} FROM {q(provider.db_table)}"
             f" WHERE {q(provider.get_field('region').column)} IN ({ids})"
             f" UNION SELECT {q(served[1])} FROM {q(served[0])} WHERE {q(served[2])} IN ({ids})"
-            f" UNION SELECT c.{q(certification.get_field('provider').column)}"
-            f" FROM {q(certified[0])} l INNER JOIN {q(certification.db_table)} c"
-            f" ON l.{q(certified[1])} = c.{q(certification.pk.column)}"
-            f" WHERE NOT c.{q(certification.get_field('is_archived').column)}"
-            f" AND l.{q(certified[2])} IN ({ids}))"
+            f" UNION SELECT o.{q(certified.model._meta.get_field('provider').column)}"
+            f"{_linked(q, certified, ids)})"
         )
 
     return ProviderCondition(sql, [*region_ids] * 3)
@@ -139,23 +152,16 @@ def in_scope(field, term_ids):
 
     from .models import Curriculum
 
-    certification, curriculum = Certification._meta, Curriculum._meta
-    certified = _m2m(certification.get_field(field))
-    taught = _m2m(curriculum.get_field(field))
     ids = _in(term_ids)
+    owners = [model._meta.get_field(field) for model in (Certification, Curriculum)]
 
     def sql(connection):
         q = connection.ops.quote_name
-        return (
-            f"EXISTS (SELECT 1 FROM {q(certified[0])} l INNER JOIN {q(certification.db_table)} c"
-            f" ON l.{q(certified[1])} = c.{q(certification.pk.column)}"
-            f" WHERE c.{q(certification.get_field('provider').column)} = {{provider}}"
-            f" AND NOT c.{q(certification.get_field('is_archived').column)}"
-            f" AND l.{q(certified[2])} IN ({ids}))"
-            f" OR EXISTS (SELECT 1 FROM {q(taught[0])} l INNER JOIN {q(curriculum.db_table)} u"
-            f" ON l.{q(taught[1])} = u.{q(curriculum.pk.column)}"
-            f" WHERE u.{q(curriculum.get_field('provider').column)} = {{provider}}"
-            f" AND l.{q(taught[2])} IN ({ids}))"
-        )
+
+        def owned(scope):
+            provider = q(scope.model._meta.get_field("provider").column)
+            return f"EXISTS (SELECT 1{_linked(q, scope, ids, f' AND o.{provider} = {{provider}}')})"
+
+        return " OR ".join(owned(scope) for scope in owners)
 
     return ProviderCondition(sql, [*term_ids] * 2)
