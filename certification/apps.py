@@ -9,6 +9,7 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         from derived import generation, versions, writer
+        from providers.models import TrainingProvider
 
         from . import headline_periods as periods
         from . import register_changes
@@ -34,6 +35,12 @@ class CertificationConfig(AppConfig):
             post_save.connect(receiver, sender=model, dispatch_uid=f"headline-periods-{model}")
         # The register shows these: a write starts a new data generation (derived.generation).
         generation.watch([model for model, _receiver in receivers])
+        # The periods copy their provider's name (the providers app watches the provider).
+        post_save.connect(
+            periods.on_provider_saved,
+            sender=TrainingProvider,
+            dispatch_uid="headline-periods-provider",
+        )
 
         # Stored periods computed by other rules (a release that changed them, or a database
         # upgraded from before periods existed) are rebuilt by `migrate` itself.

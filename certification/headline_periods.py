@@ -285,6 +285,8 @@ def rebuild_for_providers(provider_ids):
                 starts_on=start,
                 ends_on=end,
                 embeds_accreditation=embeds,
+                provider_name=provider.name,
+                provider_archived=provider.is_archived,
                 **dict(zip(SHOWN_FIELDS, shown, strict=True)),
             )
             for provider in providers
@@ -408,6 +410,12 @@ def on_event_saved(sender, instance, created, raw=False, **kwargs):
 def on_accreditation_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         body_changed(instance.body_id, instance.effective_date)
+
+
+def on_provider_saved(sender, instance, created, raw=False, **kwargs):
+    # Its periods copy its name and whether it is archived; a new provider has none yet.
+    if not created and not raw and instance.period_copies_changed():
+        providers_changed([instance.pk])
 
 
 def on_body_saved(sender, instance, created, raw=False, **kwargs):

@@ -699,6 +699,11 @@ class HeadlinePeriod(models.Model):
         help_text="Worked out with the bodies' accreditation as recorded; otherwise as if "
         "every body's accreditation counted, the register applying it when it reads.",
     )
+    # The provider's name and whether it is archived, as when the period was written: the
+    # register's order (headline, then name) is then one index of this table, read no
+    # further than the page (providers.register_order), not every provider sorted.
+    provider_name = models.CharField(max_length=200, default="")
+    provider_archived = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["provider", "starts_on"]
@@ -721,7 +726,26 @@ class HeadlinePeriod(models.Model):
             models.Index(
                 fields=["headline", "ends_on", "starts_on", "provider"],
                 name="headline_period_kind_idx",
-            )
+            ),
+            # The register's pages by status, and by valid-until, in its order (a provider of
+            # the public register only), the dates in the index for its filter.
+            models.Index(
+                fields=["headline", "provider_name", "provider", "starts_on", "ends_on"],
+                condition=Q(provider_archived=False),
+                name="period_register_name_idx",
+            ),
+            models.Index(
+                fields=[
+                    "headline",
+                    "valid_until",
+                    "provider_name",
+                    "provider",
+                    "starts_on",
+                    "ends_on",
+                ],
+                condition=Q(provider_archived=False),
+                name="period_register_valid_idx",
+            ),
         ]
 
     def __str__(self):

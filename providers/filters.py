@@ -25,6 +25,7 @@ from certification.verdicts import HEADLINE_LABELS, Headline
 from pages.forms import ManyCheckboxes
 from standards.models import Population, Region, Setting, SpecialistContent
 
+from . import register_order
 from .filter_sql import in_regions, in_scope, matching_search
 from .models import TrainingProvider
 from .querysets import HEADLINE_BY_SLUG, HEADLINE_SLUGS, period_reads_as
@@ -366,6 +367,14 @@ class TrainingProviderFilterSet(django_filters.FilterSet):
     @property
     def sort_value(self):
         return self.cleaned.get("sort") or DEFAULT_SORT
+
+    def periods_in_order(self):
+        """The matches as their periods of the day in the register's order, when one of the
+        periods' indexes holds it (providers.register_order), else None."""
+        status = register_order.serves(self.filters_in_use(), self.sort_value, self.not_counting)
+        if status is False:
+            return None
+        return register_order.periods_in_order(self.on, self.sort_value, status)
 
     def filters_by_headline(self):
         cleaned = self.cleaned

@@ -71,6 +71,24 @@ class TrainingProvider(models.Model):
 
         return provider_headline(self, on)
 
+    # What the headline periods keep a copy of (certification.HeadlinePeriod.provider_name):
+    # a save that changes one has the provider's periods written again.
+    _PERIOD_COPIES = ("name", "is_archived")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        provider = super().from_db(db, field_names, values)
+        provider._copies_as_loaded = tuple(provider.__dict__.get(f) for f in cls._PERIOD_COPIES)
+        return provider
+
+    def period_copies_changed(self):
+        """Whether the last save changed what its headline periods copy (or it was not
+        loaded from the database, so nobody can say it did not)."""
+        now = tuple(self.__dict__.get(f) for f in self._PERIOD_COPIES)  # deferred: unchanged
+        changed = getattr(self, "_copies_as_loaded", None) != now
+        self._copies_as_loaded = now
+        return changed
+
 
 class Curriculum(models.Model):
     """A named course or programme that a provider delivers."""

@@ -79,8 +79,11 @@ class TrainingProviderListView(ListView):
         paginator = Paginator(queryset, page_size)
         raw = self.request.GET.get("page")
         self.page_ids = None
+        periods = self.filterset.periods_in_order()
         if not self.filterset.filters_in_use():
             paginator.count = register_count()  # the whole register: cached
+        elif periods is not None:
+            paginator.count = periods.count()  # one headline: its periods of the day
         elif self.filterset.reads_every_match():
             # The page and the count from one reading of the matches (COUNT(*) OVER ()): the
             # database reads every match for either. Past the last page there is no row to
@@ -91,6 +94,13 @@ class TrainingProviderListView(ListView):
         else:
             paginator.count = self.filterset.matching.count()  # without the sort's join
         page = paginator.page(page_number(raw, paginator.num_pages))
+        if periods is not None and paginator.count:
+            # The page from the periods' index, in the register's order. Fewer rows than the
+            # page has: it reaches the providers with no period of the day, found below.
+            start, stop = page.start_index() - 1, page.end_index()
+            ids = list(periods.values_list("provider_id", flat=True)[start:stop])
+            if len(ids) == stop - start:
+                self.page_ids = ids
         return paginator, page, page.object_list, page.has_other_pages()
 
     def page_rows(self, page):

@@ -68,6 +68,9 @@ REGISTER_ADDRESSES = [
     "/providers/?status=suspended&status=certified",
     "/providers/?ukas_valid=on&sort=-name",
     "/providers/?region=london",
+    # Read from the periods' index (providers.register_order).
+    "/providers/?sort=status",
+    "/providers/?status=certified&sort=valid_until",
 ]
 # Different in every response, whatever the data: not part of what is compared.
 PER_RESPONSE = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
@@ -267,6 +270,23 @@ class EveryWritePath(RuleBasedStateMachine):
         response = self.client_for(self.superuser).post(url, data)
         assert response.status_code in (200, 302)  # 200: refused with a reason (its curricula)
 
+    @rule(
+        index=st.integers(0, 20),
+        name=st.sampled_from(["Aardvark", "Zebra"]),
+        archived=st.booleans(),
+    )
+    def rename_or_archive_the_provider_in_the_admin(self, index, name, archived):
+        provider = self.certification(index).provider
+        url = reverse("admin:providers_trainingprovider_change", args=[provider.pk])
+        client = self.client_for(self.superuser)
+        data = _admin_form_data(client.get(url))
+        data["name"] = f"{name} Training {provider.pk}"
+        data.pop("is_archived", None)
+        if archived:
+            data["is_archived"] = "on"
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
     @rule(status=st.sampled_from([Status.CERTIFIED, Status.WORKING_TOWARDS]))
     def import_a_csv_in_the_admin(self, status):
         self.imports += 1
@@ -322,6 +342,9 @@ class EveryWritePath(RuleBasedStateMachine):
                 "curricula-INITIAL_FORMS": "0",
             },
         )
+        if provider.is_archived:
+            assert response.status_code == 404  # off the register: its staff edit it no more
+            return
         assert response.status_code == 302, response.context["form"].errors
 
     # -- after every commit -----------------------------------------------------------
@@ -336,12 +359,21 @@ class EveryWritePath(RuleBasedStateMachine):
         stored = {}
         for period in HeadlinePeriod.objects.order_by("provider_id", "starts_on"):
             stored.setdefault(period.provider_id, []).append(
-                (period.starts_on, period.ends_on, period.headline, period.label)
+                (
+                    period.starts_on,
+                    period.ends_on,
+                    period.headline,
+                    period.label,
+                    period.provider_name,
+                    period.provider_archived,
+                )
             )
         fresh = {}
         for provider in TrainingProvider.objects.with_verdict_data():
+            copies = (provider.name, provider.is_archived)  # what the register's order reads
             periods = [
-                (s, e, shown[0], shown[1]) for s, e, _embeds, shown in headline_periods(provider)
+                (s, e, shown[0], shown[1], *copies)
+                for s, e, _embeds, shown in headline_periods(provider)
             ]
             if periods:
                 fresh[provider.pk] = periods
