@@ -1,8 +1,9 @@
 """GOV.UK markup for every Django form, with no per-form template code.
 
 `GovukFormRenderer` is Django's TemplatesSetting renderer (templates/django/forms/ override
-Django's form, field, error and widget templates) with a BoundField that adds the GOV.UK
-class for each kind of widget, and its error modifier when the field has errors.
+Django's form, error and widget templates) with a BoundField that adds the GOV.UK class for
+each kind of widget, and its error modifier when the field has errors, and renders each
+field's form group itself (`GovukBoundField._form_group`: label or legend, hint, error).
 """
 
 from html import escape as escape_html
@@ -14,6 +15,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from .error_messages import write_for_field
+
+# Django's name for the form group template of a field: GovukBoundField renders it in Python.
+FIELD_TEMPLATE = "django/forms/field.html"
 
 # (widget class, GOV.UK class, error modifier or None). The first match wins, so subclasses
 # come before their parents (CheckboxSelectMultiple is a RadioSelect, DateInput an Input).
@@ -70,6 +74,55 @@ class GovukBoundField(BoundField):
     @property
     def is_single_checkbox(self):
         return isinstance(self.field.widget, widgets.CheckboxInput)
+
+    def render(self, template_name=None, context=None, renderer=None):
+        """The field as a GOV.UK form group (`as_field_group`, and `{{ form }}`'s fields):
+        joined here, not by a template, as a form's every field is (a page's form groups
+        were a quarter of the register's rendering). Another template asked for is rendered
+        as Django renders it."""
+        if template_name is None and context is None and self.template_name == FIELD_TEMPLATE:
+            return mark_safe(self._form_group())
+        return super().render(template_name, context, renderer)
+
+    def _form_group(self):
+        """The form group: label or legend, hint, error message, input. Radios, checkbox
+        lists and multi-part inputs sit in a fieldset (Django's use_fieldset)."""
+        errors = self.errors
+        classes = self.css_classes()
+        group = "govuk-form-group" + (" govuk-form-group--error" if errors else "")
+        if classes:
+            group += f" {conditional_escape(classes)}"
+        label = conditional_escape(self.label)
+        hint = ""
+        if self.help_text:
+            hint_id = f' id="{conditional_escape(self.auto_id)}_helptext"' if self.auto_id else ""
+            hint = f'<div class="govuk-hint"{hint_id}>{self.help_text}</div>'
+        hint += "\n" + (conditional_escape(errors) if errors else "") + "\n"
+        field = str(self)
+        if self.use_fieldset:
+            described = self.aria_describedby
+            described = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+            inner = (
+                f'\n  <fieldset class="govuk-fieldset"{described}>\n'
+                f'    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{label}'
+                f"</legend>\n    {hint}\n    {field}\n  </fieldset>\n"
+            )
+        elif self.is_single_checkbox:
+            inner = (
+                f"\n  {hint}\n"
+                '  <div class="govuk-checkboxes" data-module="govuk-checkboxes">\n'
+                '    <div class="govuk-checkboxes__item">\n'
+                f"      {field}\n"
+                '      <label class="govuk-label govuk-checkboxes__label" '
+                f'for="{conditional_escape(self.id_for_label)}">{label}</label>\n'
+                "    </div>\n  </div>\n"
+            )
+        else:
+            inner = (
+                f'\n  <label class="govuk-label" for="{conditional_escape(self.id_for_label)}">'
+                f"{label}</label>\n  {hint}\n  {field}\n"
+            )
+        return f'<div class="{group}">\n{inner}\n</div>'  # stripped, as Django's renderer
 
 
 class GovukFormRenderer(TemplatesSetting):
