@@ -129,7 +129,6 @@ def overview_rows(contracts, on: date) -> list[ContractedServiceVerdict]:
     arrangements' verdicts come from their training providers' headline periods
     (compliance.overview_rows), with the reasons of `compliance.verdicts`.
     """
-    shared_ids = contracts.filter(service_shared=True).values("service_provider")
     reviews_by_contract = review_rows(contracts)
     services, contracts_by_service, shared = {}, {}, set()
     for contract in contract_rows(contracts):
@@ -138,7 +137,7 @@ def overview_rows(contracts, on: date) -> list[ContractedServiceVerdict]:
         contracts_by_service.setdefault(service.pk, []).append(contract)
         if contract.service_shared:
             shared.add(service.pk)
-    arrangements = arrangement_verdicts(shared_ids, on) if shared else {}
+    arrangements = arrangement_verdicts(shared, on) if shared else {}
     rows = []
     for service_id, service in services.items():
         service_contracts = contracts_by_service[service_id]

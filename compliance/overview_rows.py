@@ -225,15 +225,15 @@ def _terms(through, owner, term, owners):
     return terms
 
 
-def _term_ids(through, term, providers, needed):
-    """{certification id: {term id}} of a certification m2m's through table, for the
-    certifications of these training providers (a queryset of ids), of the terms `needed`
-    only (ids): whether it covers the others is never asked."""
+def _term_ids(through, term, certifications, needed):
+    """{certification id: {term id}} of a certification m2m's through table, for these
+    certifications (ids), of the terms `needed` only (ids): whether it covers the others is
+    never asked."""
     ids = defaultdict(set)
-    if not needed:
+    if not needed or not certifications:
         return ids
     rows = through.objects.filter(
-        certification__provider__in=providers, **{f"{term}_id__in": sorted(needed)}
+        certification_id__in=sorted(certifications), **{f"{term}_id__in": sorted(needed)}
     )
     for owner_id, pk in rows.values_list("certification_id", f"{term}_id"):
         ids[owner_id].add(pk)
@@ -247,8 +247,11 @@ def _last_check(field, on):
 
 
 def arrangement_verdicts(services, on: date) -> dict:
-    """{service id: [ArrangementVerdict]} of the arrangements of these services (a queryset
-    of their ids) current on `on`, in training provider name order (as `service_verdict`)."""
+    """{service id: [ArrangementVerdict]} of the arrangements of these services (ids)
+    current on `on`, in training provider name order (as `service_verdict`). Each query
+    after the first is of the ids the one before found: a subquery repeating the services'
+    contracts' conditions cost more to build and plan than the ids to send."""
+    services = sorted(services)
     current = TrainingArrangement.objects.current_on(on).filter(service_provider__in=services)
     # Each with its training provider's headline period on `on`, as the register reads it
     # (one join in the same query), and its last check.
@@ -279,8 +282,9 @@ def arrangement_verdicts(services, on: date) -> dict:
         periods[provider] = values[checks:]
     if not arrangements:
         return {}
-    providers = current.values("training_provider")
     headlines = trainer_headlines(periods, on)
+    # Only a valid headline's certificate is checked for its scope.
+    certifications = {h.certification_id for h in headlines.values() if h.is_valid}
 
     # The scope test: the terms the services and the content bought need, then which of those
     # the training providers' certifications cover.
@@ -295,14 +299,14 @@ def arrangement_verdicts(services, on: date) -> dict:
             TrainingArrangement.specialist_content.through,
             "trainingarrangement",
             "specialistcontent",
-            current.values("pk"),
+            [arrangement.pk for arrangement, _service, _check in arrangements],
         ),
     }
     covered = {
         name: _term_ids(
             getattr(Certification, name).through,
             term,
-            providers,
+            certifications,
             {t.pk for terms in needed[name].values() for t in terms},
         )
         for name, term in (
