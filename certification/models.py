@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from derived.saved_values import RemembersSavedValues
 from providers.models import Curriculum, TrainingProvider
 from standards.models import Population, Region, Setting, SpecialistContent, StandardsEdition
 
@@ -31,7 +32,7 @@ from .statuses import (
 )
 
 
-class CertificationBody(models.Model):
+class CertificationBody(RemembersSavedValues, models.Model):
     """An organisation that certifies training against the standards, accredited by UKAS."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -67,19 +68,13 @@ class CertificationBody(models.Model):
     def get_absolute_url(self):
         return reverse("certification:body_detail", args=[self.slug])
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        body = super().from_db(db, field_names, values)
-        body._standard_as_loaded = body.__dict__.get("accreditation_standard")
-        return body
+    # Whether its accreditation counts depends on the standard (accreditation_counts_on).
+    remembered_fields = ("accreditation_standard",)
 
     def accreditation_standard_changed(self):
-        """Whether the last save changed the standard it is accredited to (or it was not
-        loaded from the database, so nobody can say it did not)."""
-        loaded = getattr(self, "_standard_as_loaded", None)
-        changed = loaded is None or loaded != self.accreditation_standard
-        self._standard_as_loaded = self.accreditation_standard
-        return changed
+        """Whether this save changes the standard it is accredited to (or it was not loaded
+        from the database, so nobody can say it does not)."""
+        return bool(self.changed_fields())
 
     def accreditation_on(self, on):
         """The AccreditationChange in force on `on`, or None (uses prefetched changes)."""
@@ -177,7 +172,7 @@ FIXED_FIELDS = ("provider_id", "body_id")
 DUPLICATE_NUMBER_MESSAGE = "Another certification already has this certificate number"
 
 
-class Certification(models.Model):
+class Certification(RemembersSavedValues, models.Model):
     """A provider's certification by one body: its current state, mirrored from its events.
 
     `status`, `certificate_number`, `certified_on` and `valid_until` are written only by the
@@ -321,7 +316,6 @@ class Certification(models.Model):
                 code="not_transferable",
             )
         super().save(*args, **kwargs)
-        self._remember_fixed_fields()
 
     def get_absolute_url(self):
         return self.provider.get_absolute_url()
@@ -333,33 +327,18 @@ class Certification(models.Model):
 
     # -- certification is not transferable ----------------------------------------------
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._remember_fixed_fields()
-        return instance
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        reloaded = FIXED_FIELDS
-        if fields is not None:
-            reloaded = [n for n in FIXED_FIELDS if n in fields or n.removesuffix("_id") in fields]
-        self._remember_fixed_fields(reloaded)
-
-    def _remember_fixed_fields(self, names=FIXED_FIELDS):
-        self._fixed_as_saved = {
-            **getattr(self, "_fixed_as_saved", {}),
-            **{name: self.__dict__[name] for name in names if name in self.__dict__},
-        }
+    remembered_fields = FIXED_FIELDS
 
     def transferred_fields(self):
         """The fixed fields (provider, body) this object changes from the saved row."""
         if self._state.adding or self.pk is None:
             return []
-        saved = getattr(self, "_fixed_as_saved", None)
-        if saved is None or len(saved) < len(FIXED_FIELDS):
-            saved = Certification.objects.filter(pk=self.pk).values(*FIXED_FIELDS).first() or {}
-        return [name for name, value in saved.items() if getattr(self, name) != value]
+        if missing := self.unremembered_fields():
+            row = Certification.objects.filter(pk=self.pk).values(*missing).first()
+            if row is None:
+                return []  # no saved row: nothing to move it from
+            self.remember_saved_values(values=row)
+        return self.changed_fields()
 
     def clean(self):
         super().clean()

@@ -4,12 +4,13 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from derived.saved_values import RemembersSavedValues
 from standards.models import Population, Region, Setting, SpecialistContent
 
 from .querysets import TrainingProviderQuerySet
 
 
-class TrainingProvider(models.Model):
+class TrainingProvider(RemembersSavedValues, models.Model):
     class Kind(models.TextChoices):
         COMMERCIAL = "commercial", "Commercial training provider"
         IN_HOUSE = "in_house", "In-house training team"
@@ -73,21 +74,12 @@ class TrainingProvider(models.Model):
 
     # What the headline periods keep a copy of (certification.HeadlinePeriod.provider_name):
     # a save that changes one has the provider's periods written again.
-    _PERIOD_COPIES = ("name", "is_archived")
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        provider = super().from_db(db, field_names, values)
-        provider._copies_as_loaded = tuple(provider.__dict__.get(f) for f in cls._PERIOD_COPIES)
-        return provider
+    remembered_fields = ("name", "is_archived")
 
     def period_copies_changed(self):
-        """Whether the last save changed what its headline periods copy (or it was not
-        loaded from the database, so nobody can say it did not)."""
-        now = tuple(self.__dict__.get(f) for f in self._PERIOD_COPIES)  # deferred: unchanged
-        changed = getattr(self, "_copies_as_loaded", None) != now
-        self._copies_as_loaded = now
-        return changed
+        """Whether this save changes what its headline periods copy (or it was not loaded
+        from the database, so nobody can say it does not)."""
+        return bool(self.changed_fields())
 
 
 class Curriculum(models.Model):
