@@ -240,10 +240,20 @@ def _term_ids(through, term, certifications, needed):
     return ids
 
 
-def _last_check(field, on):
-    """A field of the arrangement's latest check made by `on`, as `last_check_of` picks it."""
+def _last_check_pk(on):
+    """The id of the arrangement's latest check made by `on`, as `last_check_of` picks it.
+    Only the id: its other fields are read by id afterwards (`_last_checks`), not by a
+    subquery of their own per arrangement each."""
     latest = ComplianceCheck.objects.filter(arrangement=OuterRef("pk"), checked_on__lte=on)
-    return Subquery(latest.order_by("-checked_on", "-recorded_at", "-pk").values(field)[:1])
+    return Subquery(latest.order_by("-checked_on", "-recorded_at", "-pk").values("pk")[:1])
+
+
+def _last_checks(ids) -> dict:
+    """{check id: LastCheck} of these checks (ids)."""
+    if not ids:
+        return {}
+    rows = ComplianceCheck.objects.filter(pk__in=sorted(ids)).values_list(*LastCheck._fields)
+    return {row[0]: LastCheck(*row) for row in rows}
 
 
 def arrangement_verdicts(services, on: date) -> dict:
@@ -260,7 +270,7 @@ def arrangement_verdicts(services, on: date) -> dict:
     )
     rows = (
         with_period.order_by("service_provider", "training_provider__name", "pk")
-        .annotate(**{f"last_{f}": _last_check(f, on) for f in LastCheck._fields})
+        .annotate(last_check_pk=_last_check_pk(on))
         .values_list(
             "pk",
             "route",
@@ -268,20 +278,18 @@ def arrangement_verdicts(services, on: date) -> dict:
             "training_provider_id",
             "training_provider__slug",
             "training_provider__name",
-            *(f"last_{f}" for f in LastCheck._fields),
+            "last_check_pk",
             *_PERIOD_VALUES,
         )
     )
-    arrangements, periods = [], {}
-    checks = len(LastCheck._fields)
-    for pk, route, service, provider, slug, name, *values in rows:
-        trainer = Trainer(provider, slug, name)
-        check = values[:checks]
-        last_check = LastCheck(*check) if check[0] is not None else None
-        arrangements.append((Arrangement(pk, route, trainer), service, last_check))
-        periods[provider] = values[checks:]
-    if not arrangements:
+    found, periods = [], {}
+    for pk, route, service, provider, slug, name, check, *period in rows:
+        found.append((Arrangement(pk, route, Trainer(provider, slug, name)), service, check))
+        periods[provider] = period
+    if not found:
         return {}
+    last_checks = _last_checks({check for _a, _s, check in found if check is not None})
+    arrangements = [(a, service, last_checks.get(check)) for a, service, check in found]
     headlines = trainer_headlines(periods, on)
     # Only a valid headline's certificate is checked for its scope.
     certifications = {h.certification_id for h in headlines.values() if h.is_valid}

@@ -193,7 +193,7 @@ BUDGETS = [
     ),
     Page("compliance:alert_list", 6, viewer="service_staff", kwargs=service, shows="{tag} alert"),
     # A commissioner's pages
-    Page("compliance:commissioner", 20, viewer="commissioner_staff", kwargs=commissioner),
+    Page("compliance:commissioner", 17, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_alert_list",
         6,
