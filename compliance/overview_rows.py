@@ -6,8 +6,9 @@ hundreds of services that prefetch was most of the page. Here each training prov
 headline on the date is read from its stored headline period instead, as the register reads
 it (`with_headline`, providers.register_rows: the period applies the bodies' accreditation
 when read), joined in the arrangements' own query, and worked out once per provider however
-many arrangements share it; the scope test reads term ids from the through tables; each
-arrangement's last check is in the same row.
+many arrangements share it; the scope test reads the terms needed, then those covered, in a
+query each (certification.scope_labels); each arrangement's last check is found in the same
+row.
 A fixed number of queries whatever the number of rows, and no model instances: what the
 pages show of an arrangement, its provider and its last check are small named tuples.
 
@@ -20,7 +21,7 @@ as on every other page; tests/compliance/test_overview_rows.py checks the rows e
 instance path's (`service_verdict`) in every case.
 """
 
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
@@ -29,6 +30,7 @@ from django.urls import reverse
 
 from certification.headline_periods import accreditations_not_counting
 from certification.models import Certification
+from certification.scope_labels import links, terms
 from certification.verdicts import HEADLINE_LABELS, Headline, ends_with_an_ancestor_soon
 from providers.models import TrainingProvider
 from providers.querysets import HEADLINE_FIELDS, with_headline
@@ -40,9 +42,6 @@ from .verdicts import (
     arrangement_reasons,
     missing_terms,
 )
-
-# A term of a scope, as the scope test and its reason read it.
-Term = namedtuple("Term", "pk label")
 
 # A training provider's headline period on the date, read through an arrangement.
 _PERIOD_VALUES = (
@@ -212,34 +211,6 @@ def review_rows(contracts) -> dict:
     return reviews
 
 
-def _terms(through, owner, term, owners):
-    """{owner id: [Term]} of an m2m's through table, in the terms' order (VocabularyTerm)."""
-    rows = (
-        through.objects.filter(**{f"{owner}__in": owners})
-        .order_by(f"{term}__order", f"{term}__label", f"{term}_id")
-        .values_list(f"{owner}_id", f"{term}_id", f"{term}__label")
-    )
-    terms = defaultdict(list)
-    for owner_id, pk, label in rows:
-        terms[owner_id].append(Term(pk, label))
-    return terms
-
-
-def _term_ids(through, term, certifications, needed):
-    """{certification id: {term id}} of a certification m2m's through table, for these
-    certifications (ids), of the terms `needed` only (ids): whether it covers the others is
-    never asked."""
-    ids = defaultdict(set)
-    if not needed or not certifications:
-        return ids
-    rows = through.objects.filter(
-        certification_id__in=sorted(certifications), **{f"{term}_id__in": sorted(needed)}
-    )
-    for owner_id, pk in rows.values_list("certification_id", f"{term}_id"):
-        ids[owner_id].add(pk)
-    return ids
-
-
 def _last_check_pk(on):
     """The id of the arrangement's latest check made by `on`, as `last_check_of` picks it.
     Only the id: its other fields are read by id afterwards (`_last_checks`), not by a
@@ -295,34 +266,27 @@ def arrangement_verdicts(services, on: date) -> dict:
     certifications = {h.certification_id for h in headlines.values() if h.is_valid}
 
     # The scope test: the terms the services and the content bought need, then which of those
-    # the training providers' certifications cover.
-    needed = {
-        "populations": _terms(
-            ServiceProvider.populations.through, "serviceprovider", "population", services
-        ),
-        "settings": _terms(
-            ServiceProvider.settings.through, "serviceprovider", "setting", services
-        ),
-        "specialist_content": _terms(
-            TrainingArrangement.specialist_content.through,
-            "trainingarrangement",
-            "specialistcontent",
-            [arrangement.pk for arrangement, _service, _check in arrangements],
-        ),
-    }
-    covered = {
-        name: _term_ids(
-            getattr(Certification, name).through,
-            term,
-            certifications,
-            {t.pk for terms in needed[name].values() for t in terms},
-        )
-        for name, term in (
-            ("populations", "population"),
-            ("settings", "setting"),
-            ("specialist_content", "specialistcontent"),
-        )
-    }
+    # the training providers' certifications cover: a query each (certification.scope_labels).
+    needed = terms(
+        {
+            "populations": (ServiceProvider.populations, services),
+            "settings": (ServiceProvider.settings, services),
+            "specialist_content": (
+                TrainingArrangement.specialist_content,
+                [arrangement.pk for arrangement, _service, _check in arrangements],
+            ),
+        }
+    )
+    covered = links(
+        {
+            name: (
+                getattr(Certification, name),
+                sorted(certifications),
+                sorted({t.pk for found in needed[name].values() for t in found}),
+            )
+            for name in needed
+        }
+    )
 
     verdicts = defaultdict(list)
     nothing = ()

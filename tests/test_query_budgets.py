@@ -83,13 +83,13 @@ BUDGETS = [
     # with the cache off, the five filter lists (and a filter's terms from them).
     Page("providers:list", 10),
     Page("providers:list", 10, query="sort=-name"),
-    Page("providers:list", 16, query="q=provider&region=london&population=autism&sort=valid_until"),
+    Page("providers:list", 11, query="q=provider&region=london&population=autism&sort=valid_until"),
     Page(
         "providers:list",
-        10,
+        9,
         query="status=certified&status=suspended&status=not_on_register&sort=status",
     ),
-    Page("providers:list", 10, query="ukas_valid=on&expiring=5000"),
+    Page("providers:list", 9, query="ukas_valid=on&expiring=5000"),
     Page(
         "providers:detail",
         10,
@@ -151,7 +151,7 @@ BUDGETS = [
     Page("api:service_provider_arrangements", 14, viewer="service_staff", kwargs=service),
     Page(
         "api:commissioner_services",
-        14,
+        9,
         viewer="commissioner_staff",
         kwargs=commissioner,
         shows="{tag} Service",
@@ -167,33 +167,33 @@ BUDGETS = [
         shows="{tag} Busy Course",
     ),
     # Someone acting for several organisations chooses one
-    Page("compliance:home", 6, viewer="multi_member", shows="{tag} Service"),
+    Page("compliance:home", 3, viewer="multi_member", shows="{tag} Service"),
     # A service provider's pages
-    Page("compliance:service_provider", 20, viewer="service_staff", kwargs=service),
-    Page("compliance:arrangement_list", 8, viewer="service_staff", kwargs=service),
+    Page("compliance:service_provider", 19, viewer="service_staff", kwargs=service),
+    Page("compliance:arrangement_list", 5, viewer="service_staff", kwargs=service),
     Page(
-        "compliance:arrangement_new", 7, viewer="service_staff", kwargs=service, query="q=provider"
+        "compliance:arrangement_new", 5, viewer="service_staff", kwargs=service, query="q=provider"
     ),
-    Page("compliance:check_list", 9, viewer="service_staff", kwargs=service),
-    Page("compliance:check_export", 7, viewer="service_staff", kwargs=service),
-    Page("compliance:check_new", 7, viewer="service_staff", kwargs=service),  # arrangements
+    Page("compliance:check_list", 6, viewer="service_staff", kwargs=service),
+    Page("compliance:check_export", 4, viewer="service_staff", kwargs=service),
+    Page("compliance:check_new", 4, viewer="service_staff", kwargs=service),  # arrangements
     Page(
         "compliance:check_detail",
-        18,
+        15,
         viewer="service_staff",
         kwargs=lambda d: {"slug": d.service.slug, "pk": d.check.pk},
         shows=None,  # one check; its provider's certifications and history grow behind it
     ),
     Page(
         "compliance:service_provider_contracts",
-        8,
+        5,
         viewer="service_staff",
         kwargs=service,
         shows="{tag} Council",  # the claims to answer, with their buttons
     ),
     Page("compliance:alert_list", 6, viewer="service_staff", kwargs=service, shows="{tag} alert"),
     # A commissioner's pages
-    Page("compliance:commissioner", 17, viewer="commissioner_staff", kwargs=commissioner),
+    Page("compliance:commissioner", 15, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_alert_list",
         6,
@@ -201,17 +201,17 @@ BUDGETS = [
         kwargs=commissioner,
         shows="{tag} alert",
     ),
-    Page("compliance:commissioner_export", 14, viewer="commissioner_staff", kwargs=commissioner),
+    Page("compliance:commissioner_export", 9, viewer="commissioner_staff", kwargs=commissioner),
     Page(
         "compliance:commissioner_report",
-        14,
+        9,
         viewer="commissioner_staff",
         kwargs=commissioner,
         shows="{tag} Service",
     ),
     Page(
         "compliance:commissioner_exposure",
-        18,
+        13,
         viewer="commissioner_staff",
         kwargs=commissioner,
         query="body=budget-body",
@@ -219,54 +219,54 @@ BUDGETS = [
     ),
     Page(
         "compliance:commissioner_service",
-        20,
+        16,
         viewer="commissioner_staff",
         kwargs=lambda d: {"slug": d.commissioner.slug, "service_slug": d.service.slug},
     ),
     Page(
         "compliance:contract_list",
-        8,
+        5,
         viewer="commissioner_staff",
         kwargs=commissioner,
         shows="{tag} Service",
     ),
     Page(
         "compliance:contract_detail",
-        8,
+        5,
         viewer="commissioner_staff",
         kwargs=lambda d: {"slug": d.commissioner.slug, "pk": d.contract.pk},
         shows="{tag} action",  # its reviews
     ),
     # The admin, as certification body staff keep their records in it
-    Page("admin:certification_certification_changelist", 12, viewer="certifier"),
+    Page("admin:certification_certification_changelist", 9, viewer="certifier"),
     Page(
         "admin:certification_certification_change",
-        24,
+        20,
         viewer="certifier",
         kwargs=lambda d: {"object_id": d.certification.pk},
         shows="{tag} Busy Course",  # its scope; its events are inline
     ),
-    Page("admin:certification_certificationevent_changelist", 13, viewer="certifier"),
+    Page("admin:certification_certificationevent_changelist", 10, viewer="certifier"),
     Page(
         "admin:certification_certificationbody_changelist",
-        12,
+        9,
         viewer="certifier",
         shows="{tag} Body",
     ),
     Page(
         "admin:certification_accreditationchange_changelist",
-        14,
+        11,
         viewer="certifier",
         shows="{tag} reaccreditation",
     ),
     Page(
         "admin:certification_certificationimport_changelist",
-        11,
+        8,
         viewer="certifier",
         shows="{slug}-import",
     ),
-    Page("admin:providers_trainingprovider_changelist", 11, viewer="certifier"),
-    Page("admin:providers_curriculum_changelist", 10, viewer="certifier", shows="{tag} Course"),
+    Page("admin:providers_trainingprovider_changelist", 8, viewer="certifier"),
+    Page("admin:providers_curriculum_changelist", 7, viewer="certifier", shows="{tag} Course"),
     # Site administrators only: the newest changes of every kind with history (providers,
     # curricula, bodies, certifications: created, edited, scope changed, moved), a full page
     # at both sizes. Per kind: its rows with their previous versions, and each scope list;

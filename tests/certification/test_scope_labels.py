@@ -6,13 +6,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from certification.models import Certification
-from certification.scope_labels import SCOPE, certification_scope, labels
+from certification.scope_labels import SCOPE, Term, certification_scope, labels, links, terms
+from compliance.models import ServiceProvider
 from providers.models import Curriculum, TrainingProvider
 from standards.models import Region
 from tests.factories import (
     CertificationFactory,
     CurriculumFactory,
     Population,
+    ServiceProviderFactory,
     Setting,
     SpecialistContent,
     TrainingProviderFactory,
@@ -88,3 +90,52 @@ def test_no_records_no_query():
     with CaptureQueriesContext(connection) as queries:
         assert certification_scope([]) == {}
     assert len(queries) == 0
+
+
+def test_terms_are_the_labels_with_their_ids_in_the_same_order():
+    service = ServiceProviderFactory()
+    service.populations.set(Population.objects.order_by("-order")[:3])
+    certification = CertificationFactory()
+    certification.settings.set(Setting.objects.all())
+    lists = {
+        "populations": (ServiceProvider.populations, [service.pk]),
+        "settings": (Certification.settings, [certification.pk]),
+    }
+
+    found = terms(lists)
+
+    assert found["populations"] == {
+        service.pk: [Term(t.pk, t.label) for t in service.populations.all()]
+    }
+    assert found["settings"] == {
+        certification.pk: [Term(t.pk, t.label) for t in certification.settings.all()]
+    }
+    assert labels(lists)["populations"] == {service.pk: as_all(service, "populations")}
+
+
+def test_links_are_only_those_to_the_terms_asked_about():
+    first, second, third = Population.objects.order_by("order")[:3]
+    covering = CertificationFactory()
+    covering.populations.set([first, second, third])
+    partial = CertificationFactory()
+    partial.populations.set([third])
+    bare = CertificationFactory()
+    home = Setting.objects.first()
+    covering.settings.set([home])
+
+    with CaptureQueriesContext(connection) as queries:
+        found = links(
+            {
+                "populations": (
+                    Certification.populations,
+                    [covering.pk, partial.pk, bare.pk],
+                    [first.pk, second.pk],
+                ),
+                "settings": (Certification.settings, [covering.pk], [home.pk]),
+                "unasked": (Certification.regions, [covering.pk], []),
+            }
+        )
+    assert len(queries) == 1
+    assert found["populations"] == {covering.pk: {first.pk, second.pk}}
+    assert found["settings"] == {covering.pk: {home.pk}}
+    assert found["unasked"] == {}
