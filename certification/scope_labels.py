@@ -12,7 +12,7 @@ build a UNION of nine small querysets than the database took to answer it, and a
 hundreds of ids cost it a millisecond a list to prepare them one by one.
 """
 
-from collections import defaultdict, namedtuple
+from collections import namedtuple
 
 from django.db import connection
 
@@ -71,12 +71,12 @@ def links(lists):
                 f" AND {term} IN ({_placeholders(term_ids)})"
             )
             params += [name, *ids, *term_ids]
-    found = {name: defaultdict(set) for name in lists}
+    found = {name: {} for name in lists}
     if parts:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for name, record, term in cursor.fetchall():
-                found[name][record].add(term)
+                found[name].setdefault(record, set()).add(term)
     return found
 
 
